@@ -1,0 +1,38 @@
+# PGXS build of wellness_tenancy: `make`, `make install`, `make installcheck`.
+# The same sources are built by CMakeLists.txt, which also runs the unit tests.
+
+EXTENSION = wellness_tenancy
+MODULE_big = wellness_tenancy
+OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard src/*.cpp)))
+
+# Versioned scripts.  wellness_tenancy--1.1.sql, the full 1.1 script, is built
+# from 1.0 plus the 1.0--1.1 update so that a fresh 1.1 install and an upgraded
+# 1.0 run exactly the same statements.
+DATA = $(filter-out sql/wellness_tenancy--1.1.sql,$(wildcard sql/wellness_tenancy--*.sql))
+DATA_built = $(if $(wildcard sql/wellness_tenancy--1.0--1.1.sql),sql/wellness_tenancy--1.1.sql)
+EXTRA_CLEAN = sql/wellness_tenancy--1.1.sql
+
+# pg_regress cases: listed in test/schedule (test/check-schedule.sh fails when
+# a case in sql/ is missing from it).
+REGRESS = $(shell sed -n 's/^test: *//p' test/schedule)
+REGRESS_OPTS = --load-extension=wellness_tenancy --dbname=wt_regression
+
+# isolation tester specs in specs/, expected output in expected/.
+ISOLATION = $(basename $(notdir $(wildcard specs/*.spec)))
+ISOLATION_OPTS = --load-extension=wellness_tenancy --dbname=wt_isolation
+
+# PostgreSQL 15's headers still say `register`, which C++17 removed.
+PG_CXXFLAGS += -std=c++17 -Wno-register -Wno-unused-parameter -Wno-missing-field-initializers
+SHLIB_LINK += -lstdc++
+
+# Debian's PostgreSQL is built with LLVM and would also compile our sources to
+# JIT bitcode with clang and C++14.  The module has nothing worth inlining into
+# JIT-compiled expressions, so it is built as plain native code.
+override with_llvm = no
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+sql/wellness_tenancy--1.1.sql: sql/wellness_tenancy--1.0.sql sql/wellness_tenancy--1.0--1.1.sql
+	cat $^ > $@

@@ -1,0 +1,26 @@
+// wellness_tenancy: module entry point.  Loading is only allowed through
+// shared_preload_libraries: a security extension that silently does nothing
+// in the sessions that did not load it is worse than none.
+#include "isolation_hooks.hpp"
+#include "tenant_context.hpp"
+#include "tenant_registry.hpp"
+
+extern "C" {
+
+PG_MODULE_MAGIC;
+
+void _PG_init(void);
+
+void _PG_init(void) {
+	if (!process_shared_preload_libraries_in_progress)
+		ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+		                errmsg("wellness_tenancy must be loaded via shared_preload_libraries"),
+		                errdetail("Tenant isolation is enforced by hooks that every backend must install at start."),
+		                errhint("Add wellness_tenancy to shared_preload_libraries in postgresql.conf, restart "
+		                        "the server, then run CREATE EXTENSION wellness_tenancy.")));
+	wellness_tenancy::DefineTenantSettings();
+	wellness_tenancy::RegisterTenantRegistryCallbacks();
+	wellness_tenancy::InstallIsolationHooks();
+}
+
+} // extern "C"

@@ -1,0 +1,449 @@
+// Provisioning: creating, migrating and dropping tenant schemas.
+//
+// wt_create_tenant() and the case study's INSERT INTO tenants take the same
+// path: the registry's BEFORE INSERT trigger validates the names, creates the
+// schema, applies every tenant migration (migration 1 is the case study's
+// template) and grants the app role.  It all runs in the caller's transaction,
+// so a failure anywhere leaves neither schema nor registry row behind.
+#include "cpp_boundary.hpp"
+#include "tenant_context.hpp"
+#include "tenant_names.hpp"
+#include "tenant_registry.hpp"
+
+namespace wellness_tenancy {
+
+namespace {
+
+// --- names -----------------------------------------------------------------------
+
+const char *ExtensionSchemaName() {
+	if (!RegistryInstalled())
+		ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+		                errmsg("extension \"wellness_tenancy\" is not installed in this database")));
+	return get_namespace_name(ExtensionNamespace());
+}
+
+// "schema".tenants, for SPI statements.
+const char *RegistryTable() {
+	return psprintf("%s.tenants", quote_identifier(ExtensionSchemaName()));
+}
+
+void ValidateCompanyName(const char *company_name) {
+	if (company_name == nullptr)
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+		                errmsg("company name must not be NULL")));
+	CompanyNameProblem problem = CompanyNameProblem::kOk;
+	const char *description = nullptr;
+	CallCpp([&] {
+		problem = CheckCompanyName(company_name);
+		description = DescribeCompanyNameProblem(problem);
+	});
+	if (problem == CompanyNameProblem::kOk)
+		return;
+	ereport(ERROR, (errcode(problem == CompanyNameProblem::kTooLong ? ERRCODE_STRING_DATA_RIGHT_TRUNCATION
+	                                                                : ERRCODE_INVALID_PARAMETER_VALUE),
+	                errmsg("invalid company name"), errdetail("%s", description)));
+}
+
+void ValidateSchemaName(const char *schema_name) {
+	if (schema_name == nullptr)
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+		                errmsg("tenant schema name must not be NULL")));
+	const char *extension_schema = ExtensionSchemaName();
+	NameProblem problem = NameProblem::kOk;
+	const char *description = nullptr;
+	CallCpp([&] {
+		problem = CheckSchemaName(schema_name, extension_schema);
+		description = DescribeNameProblem(problem);
+	});
+	int sqlstate = 0;
+	switch (problem) {
+	case NameProblem::kOk:
+		break;
+	case NameProblem::kEmpty:
+		sqlstate = ERRCODE_INVALID_PARAMETER_VALUE;
+		break;
+	case NameProblem::kTooLong:
+		sqlstate = ERRCODE_NAME_TOO_LONG;
+		break;
+	case NameProblem::kNotLowercaseIdentifier:
+		sqlstate = ERRCODE_INVALID_NAME;
+		break;
+	case NameProblem::kReserved:
+		sqlstate = ERRCODE_RESERVED_NAME;
+		break;
+	}
+	if (sqlstate != 0)
+		ereport(ERROR, (errcode(sqlstate), errmsg("invalid tenant schema name \"%s\"", schema_name),
+		                errdetail("%s", description),
+		                errhint("Pass a schema name such as 'innovate_inc', or NULL to derive one from the company name.")));
+	int keyword = ScanKeywordLookup(schema_name, &ScanKeywords);
+	if (keyword >= 0 && ScanKeywordCategories[keyword] == RESERVED_KEYWORD)
+		ereport(ERROR, (errcode(ERRCODE_RESERVED_NAME),
+		                errmsg("invalid tenant schema name \"%s\"", schema_name),
+		                errdetail("\"%s\" is a reserved SQL key word.", schema_name),
+		                errhint("Choose another schema name, e.g. '%s_co'.", schema_name)));
+}
+
+char *DeriveSchemaNameOrFail(const char *company_name) {
+	char derived[kMaxSchemaNameBytes + 1];
+	CallCpp([&] {
+		std::string name = DeriveSchemaName(company_name);
+		snprintf(derived, sizeof(derived), "%s", name.c_str());
+	});
+	if (derived[0] == '\0')
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+		                errmsg("cannot derive a schema name from company name \"%s\"", company_name),
+		                errdetail("The company name contains no ASCII letters or digits."),
+		                errhint("Pass the schema name explicitly: wt_create_tenant('%s', 'some_name').",
+		                        company_name)));
+	return pstrdup(derived);
+}
+
+// --- SPI helpers ----------------------------------------------------------------
+
+void ExecuteOrFail(const char *sql, int expected) {
+	int rc = SPI_execute(sql, false, 0);
+	if (rc != expected)
+		elog(ERROR, "wellness_tenancy: SPI_execute failed (%s): %s", SPI_result_code_string(rc), sql);
+}
+
+int ExecuteWithText(const char *sql, int nargs, const char *const *values, bool read_only) {
+	Oid types[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	Datum datums[4];
+	char nulls[4];
+	for (int i = 0; i < nargs; i++) {
+		nulls[i] = values[i] ? ' ' : 'n';
+		datums[i] = values[i] ? CStringGetTextDatum(values[i]) : (Datum)0;
+	}
+	int rc = SPI_execute_with_args(sql, nargs, types, datums, nulls, read_only, 0);
+	if (rc < 0)
+		elog(ERROR, "wellness_tenancy: SPI failed (%s): %s", SPI_result_code_string(rc), sql);
+	return rc;
+}
+
+// --- migrations -------------------------------------------------------------------
+
+struct MigrationContext {
+	const char *schema_name;
+	int version;
+};
+
+void MigrationErrorContext(void *arg) {
+	auto *context = static_cast<MigrationContext *>(arg);
+	errcontext("applying tenant migration %d to schema \"%s\"", context->version, context->schema_name);
+}
+
+// Applies every migration above from_version to the schema, in order, with
+// search_path set to the tenant schema (then pg_catalog, then pg_temp, so
+// nothing temporary can shadow a tenant table).  Returns the version reached.
+int ApplyMigrations(const char *schema_name, int from_version) {
+	char from[16];
+	snprintf(from, sizeof(from), "%d", from_version);
+	const char *args[1] = {from};
+	ExecuteWithText(psprintf("SELECT version, ddl FROM %s.tenant_migrations WHERE version > $1::int "
+	                         "ORDER BY version",
+	                         quote_identifier(ExtensionSchemaName())),
+	                1, args, true);
+	SPITupleTable *migrations = SPI_tuptable;
+	uint64 count = SPI_processed;
+	int reached = from_version;
+	const char *search_path = psprintf("%s, pg_catalog, pg_temp", quote_identifier(schema_name));
+	for (uint64 i = 0; i < count; i++) {
+		bool isnull;
+		int version = DatumGetInt32(SPI_getbinval(migrations->vals[i], migrations->tupdesc, 1, &isnull));
+		char *ddl = SPI_getvalue(migrations->vals[i], migrations->tupdesc, 2);
+
+		MigrationContext context{schema_name, version};
+		ErrorContextCallback callback;
+		callback.callback = MigrationErrorContext;
+		callback.arg = &context;
+		callback.previous = error_context_stack;
+		error_context_stack = &callback;
+
+		int nest_level = NewGUCNestLevel();
+		(void)set_config_option("search_path", search_path, PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+		                        true, 0, false);
+		int rc = SPI_execute(ddl, false, 0);
+		if (rc < 0)
+			elog(ERROR, "wellness_tenancy: migration %d failed (%s)", version, SPI_result_code_string(rc));
+		AtEOXact_GUC(true, nest_level);
+
+		error_context_stack = callback.previous;
+		reached = version;
+	}
+	return reached;
+}
+
+const char *RequireAppRole() {
+	const char *role = AppRoleName();
+	if (!OidIsValid(get_role_oid(role, true)))
+		ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
+		                errmsg("app role \"%s\" does not exist", role),
+		                errdetail("Tenant schemas are granted to the role named by wellness_tenancy.app_role."),
+		                errhint("CREATE ROLE %s LOGIN; or SET wellness_tenancy.app_role to the application's role.",
+		                        quote_identifier(role))));
+	return role;
+}
+
+// USAGE on the schema, DML on its tables and sequences, and default
+// privileges so that tables and sequences a DBA adds later are covered too.
+void GrantAppRole(const char *schema_name) {
+	const char *schema = quote_identifier(schema_name);
+	const char *grantee = quote_identifier(RequireAppRole());
+	const char *statements[] = {
+	    "GRANT USAGE ON SCHEMA %s TO %s",
+	    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %s TO %s",
+	    "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA %s TO %s",
+	    "ALTER DEFAULT PRIVILEGES IN SCHEMA %s GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO %s",
+	    "ALTER DEFAULT PRIVILEGES IN SCHEMA %s GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO %s",
+	};
+	for (const char *statement : statements)
+		ExecuteOrFail(psprintf(statement, schema, grantee), SPI_OK_UTILITY);
+}
+
+// Serialises provisioning of one schema name across sessions, so that two
+// concurrent wt_create_tenant('x') give one tenant and one clear error.
+void LockSchemaName(const char *schema_name) {
+	const char *args[1] = {schema_name};
+	ExecuteWithText("SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('wellness_tenancy'), "
+	                "pg_catalog.hashtext($1))",
+	                1, args, false);
+}
+
+void RequireUnusedSchemaName(const char *schema_name) {
+	const char *args[1] = {schema_name};
+	ExecuteWithText(psprintf("SELECT 1 FROM %s WHERE schema_name = $1", RegistryTable()), 1, args, true);
+	if (SPI_processed > 0)
+		ereport(ERROR, (errcode(ERRCODE_DUPLICATE_OBJECT),
+		                errmsg("tenant \"%s\" already exists", schema_name),
+		                errhint("Choose another schema name.")));
+	if (OidIsValid(get_namespace_oid(schema_name, true)))
+		ereport(ERROR, (errcode(ERRCODE_DUPLICATE_SCHEMA),
+		                errmsg("schema \"%s\" already exists", schema_name),
+		                errdetail("A new tenant gets a schema of its own; an existing schema is never taken over."),
+		                errhint("Choose another schema name.")));
+}
+
+// Creates and fills the schema; returns the schema version reached.
+int ProvisionSchema(const char *schema_name) {
+	LockSchemaName(schema_name);
+	RequireUnusedSchemaName(schema_name);
+	(void)RequireAppRole(); // before anything is created, for a clear error
+	ExecuteOrFail(psprintf("CREATE SCHEMA %s", quote_identifier(schema_name)), SPI_OK_UTILITY);
+	int version = ApplyMigrations(schema_name, 0);
+	GrantAppRole(schema_name);
+	return version;
+}
+
+// Objects outside the schema that depend on objects inside it: DROP SCHEMA
+// ... CASCADE would silently take them along.
+const char *kOutsideDependentsQuery = R"sql(
+WITH inside(classid, objid) AS (
+    SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, oid FROM pg_catalog.pg_class WHERE relnamespace = $1::pg_catalog.regnamespace
+    UNION ALL
+    SELECT 'pg_catalog.pg_type'::pg_catalog.regclass, oid FROM pg_catalog.pg_type WHERE typnamespace = $1::pg_catalog.regnamespace
+    UNION ALL
+    SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass, oid FROM pg_catalog.pg_proc WHERE pronamespace = $1::pg_catalog.regnamespace
+), dependent AS (
+    SELECT d.classid, d.objid, d.objsubid,
+           CASE d.classid
+             WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN (SELECT relnamespace FROM pg_catalog.pg_class WHERE oid = d.objid)
+             WHEN 'pg_catalog.pg_type'::pg_catalog.regclass THEN (SELECT typnamespace FROM pg_catalog.pg_type WHERE oid = d.objid)
+             WHEN 'pg_catalog.pg_proc'::pg_catalog.regclass THEN (SELECT pronamespace FROM pg_catalog.pg_proc WHERE oid = d.objid)
+             WHEN 'pg_catalog.pg_constraint'::pg_catalog.regclass THEN (SELECT connamespace FROM pg_catalog.pg_constraint WHERE oid = d.objid)
+             WHEN 'pg_catalog.pg_rewrite'::pg_catalog.regclass THEN (SELECT c.relnamespace FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class WHERE r.oid = d.objid)
+             WHEN 'pg_catalog.pg_trigger'::pg_catalog.regclass THEN (SELECT c.relnamespace FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid WHERE t.oid = d.objid)
+             WHEN 'pg_catalog.pg_attrdef'::pg_catalog.regclass THEN (SELECT c.relnamespace FROM pg_catalog.pg_attrdef a JOIN pg_catalog.pg_class c ON c.oid = a.adrelid WHERE a.oid = d.objid)
+             WHEN 'pg_catalog.pg_policy'::pg_catalog.regclass THEN (SELECT c.relnamespace FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid WHERE p.oid = d.objid)
+           END AS nsp
+    FROM pg_catalog.pg_depend d JOIN inside i ON d.refclassid = i.classid AND d.refobjid = i.objid
+    WHERE d.deptype IN ('n', 'a')
+)
+SELECT pg_catalog.string_agg(pg_catalog.pg_describe_object(classid, objid, objsubid), ', ' ORDER BY 1)
+FROM dependent WHERE nsp IS DISTINCT FROM $1::pg_catalog.regnamespace
+)sql";
+
+void RequireNoOutsideDependents(const char *schema_name) {
+	const char *args[1] = {quote_identifier(schema_name)};
+	ExecuteWithText(kOutsideDependentsQuery, 1, args, true);
+	char *dependents = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	if (dependents != nullptr)
+		ereport(ERROR, (errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+		                errmsg("cannot drop tenant \"%s\" because objects outside its schema depend on it",
+		                       schema_name),
+		                errdetail("Dependent objects: %s.", dependents),
+		                errhint("Drop or change those objects first; offboarding touches nothing but the tenant.")));
+}
+
+// Registry column numbers of the trigger's relation.
+int RegistryColumn(TupleDesc desc, const char *name) {
+	int attnum = SPI_fnumber(desc, name);
+	if (attnum <= 0)
+		elog(ERROR, "wellness_tenancy registry has no column \"%s\"", name);
+	return attnum;
+}
+
+} // namespace
+
+} // namespace wellness_tenancy
+
+using namespace wellness_tenancy;
+
+extern "C" {
+
+// BEFORE INSERT ON tenants FOR EACH ROW: provisions the tenant of the new row.
+// A row that already carries a schema_version is an existing, provisioned
+// tenant being restored (pg_restore) or relocated: it is registered as it is
+// and its schema must already exist.
+PG_FUNCTION_INFO_V1(wt_registry_provision);
+Datum wt_registry_provision(PG_FUNCTION_ARGS) {
+	auto *trigger = reinterpret_cast<TriggerData *>(fcinfo->context);
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(trigger->tg_event) ||
+	    !TRIGGER_FIRED_FOR_ROW(trigger->tg_event) || !TRIGGER_FIRED_BY_INSERT(trigger->tg_event))
+		elog(ERROR, "wt_registry_provision() must run as a BEFORE INSERT FOR EACH ROW trigger");
+	RequireNoTenantContext("provision a tenant");
+
+	TupleDesc desc = RelationGetDescr(trigger->tg_relation);
+	HeapTuple row = trigger->tg_trigtuple;
+	int att_company = RegistryColumn(desc, "company_name");
+	int att_schema = RegistryColumn(desc, "schema_name");
+	int att_version = RegistryColumn(desc, "schema_version");
+
+	char *company_name = SPI_getvalue(row, desc, att_company);
+	char *schema_name = SPI_getvalue(row, desc, att_schema);
+	bool restoring;
+	(void)SPI_getbinval(row, desc, att_version, &restoring);
+	restoring = !restoring;
+
+	ValidateCompanyName(company_name);
+	if (schema_name == nullptr)
+		schema_name = DeriveSchemaNameOrFail(company_name);
+	ValidateSchemaName(schema_name);
+
+	if (restoring) {
+		if (!OidIsValid(get_namespace_oid(schema_name, true)))
+			ereport(ERROR, (errcode(ERRCODE_UNDEFINED_SCHEMA),
+			                errmsg("schema \"%s\" of restored tenant does not exist", schema_name),
+			                errdetail("A registry row with a schema_version registers an existing tenant schema."),
+			                errhint("Insert without schema_version to provision a new tenant.")));
+		return PointerGetDatum(row);
+	}
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "wellness_tenancy: SPI_connect failed");
+	int version = ProvisionSchema(schema_name);
+	SPI_finish();
+
+	int columns[2] = {att_schema, att_version};
+	Datum values[2] = {CStringGetTextDatum(schema_name), Int32GetDatum(version)};
+	bool nulls[2] = {false, false};
+	HeapTuple provisioned = heap_modify_tuple_by_cols(row, desc, 2, columns, values, nulls);
+	return PointerGetDatum(provisioned);
+}
+
+// AFTER ... FOR EACH STATEMENT ON tenants: every backend rebuilds its tenant
+// cache, so a tenant created, suspended or dropped elsewhere is enforced at
+// once (at commit).
+PG_FUNCTION_INFO_V1(wt_registry_changed);
+Datum wt_registry_changed(PG_FUNCTION_ARGS) {
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "wt_registry_changed() must run as a trigger");
+	if (RegistryInstalled())
+		InvalidateRegistryEverywhere();
+	return PointerGetDatum(nullptr);
+}
+
+PG_FUNCTION_INFO_V1(wt_create_tenant);
+Datum wt_create_tenant(PG_FUNCTION_ARGS) {
+	RequireNoTenantContext("create a tenant");
+	const char *company_name = PG_ARGISNULL(0) ? nullptr : text_to_cstring(PG_GETARG_TEXT_PP(0));
+	const char *schema_name = PG_ARGISNULL(1) ? nullptr : text_to_cstring(PG_GETARG_TEXT_PP(1));
+	ValidateCompanyName(company_name);
+	auto *id = static_cast<pg_uuid_t *>(palloc(sizeof(pg_uuid_t)));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "wellness_tenancy: SPI_connect failed");
+	const char *args[2] = {company_name, schema_name};
+	ExecuteWithText(psprintf("INSERT INTO %s (company_name, schema_name) VALUES ($1, $2) RETURNING id",
+	                         RegistryTable()),
+	                2, args, false);
+	bool isnull;
+	Datum inserted = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	memcpy(id, DatumGetUUIDP(inserted), sizeof(pg_uuid_t));
+	SPI_finish();
+	PG_RETURN_UUID_P(id);
+}
+
+PG_FUNCTION_INFO_V1(wt_drop_tenant);
+Datum wt_drop_tenant(PG_FUNCTION_ARGS) {
+	RequireNoTenantContext("drop a tenant");
+	if (PG_ARGISNULL(0))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+		                errmsg("tenant schema name must not be NULL")));
+	const char *schema_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "wellness_tenancy: SPI_connect failed");
+	const char *args[1] = {schema_name};
+	LockSchemaName(schema_name);
+	ExecuteWithText(psprintf("SELECT 1 FROM %s WHERE schema_name = $1 FOR UPDATE", RegistryTable()), 1, args,
+	                false);
+	if (SPI_processed == 0)
+		ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
+		                errmsg("\"%s\" is not a registered tenant", schema_name),
+		                errhint("Tenants are listed in the registry table \"tenants\".")));
+	if (OidIsValid(get_namespace_oid(schema_name, true))) {
+		RequireNoOutsideDependents(schema_name);
+		ExecuteOrFail(psprintf("DROP SCHEMA %s CASCADE", quote_identifier(schema_name)), SPI_OK_UTILITY);
+	}
+	ExecuteWithText(psprintf("DELETE FROM %s WHERE schema_name = $1", RegistryTable()), 1, args, false);
+	SPI_finish();
+	ereport(NOTICE, (errmsg("tenant \"%s\" dropped: schema and registry row removed", schema_name)));
+	PG_RETURN_VOID();
+}
+
+// Applies the pending tenant migrations to one tenant, atomically (the
+// caller's transaction), and records the version reached.  The batch
+// procedure calls it once per tenant.
+PG_FUNCTION_INFO_V1(wt_migrate_tenant);
+Datum wt_migrate_tenant(PG_FUNCTION_ARGS) {
+	RequireNoTenantContext("migrate a tenant");
+	if (PG_ARGISNULL(0))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+		                errmsg("tenant schema name must not be NULL")));
+	const char *schema_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "wellness_tenancy: SPI_connect failed");
+	const char *args[1] = {schema_name};
+	ExecuteWithText(psprintf("SELECT COALESCE(schema_version, 0) FROM %s WHERE schema_name = $1 FOR UPDATE",
+	                         RegistryTable()),
+	                1, args, false);
+	if (SPI_processed == 0)
+		ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
+		                errmsg("\"%s\" is not a registered tenant", schema_name)));
+	bool isnull;
+	int from_version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	int reached = ApplyMigrations(schema_name, from_version);
+	if (reached != from_version) {
+		GrantAppRole(schema_name);
+		char version[16];
+		snprintf(version, sizeof(version), "%d", reached);
+		const char *update_args[2] = {schema_name, version};
+		ExecuteWithText(psprintf("UPDATE %s SET schema_version = $2::int, updated_at = pg_catalog.now() "
+		                         "WHERE schema_name = $1",
+		                         RegistryTable()),
+		                2, update_args, false);
+	}
+	SPI_finish();
+	PG_RETURN_INT32(reached);
+}
+
+PG_FUNCTION_INFO_V1(wt_derive_schema_name);
+Datum wt_derive_schema_name(PG_FUNCTION_ARGS) {
+	const char *company_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	PG_RETURN_TEXT_P(cstring_to_text(DeriveSchemaNameOrFail(company_name)));
+}
+
+} // extern "C"

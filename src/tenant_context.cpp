@@ -1,0 +1,314 @@
+// TenantContext: see tenant_context.hpp.
+#include "tenant_context.hpp"
+
+namespace wellness_tenancy {
+
+namespace {
+
+constexpr const char *kTenantSetting = "wellness_tenancy.tenant";
+
+char *tenant_setting = nullptr;
+char *app_role_setting = nullptr;
+bool require_tenant = false;
+bool local_tenant_only = false;
+
+// Bumped by the assign hooks whenever the tenant or require_tenant changes.
+uint64 settings_epoch = 0;
+
+// The GUC record of wellness_tenancy.tenant, to read what survives commit.
+config_string *tenant_guc = nullptr;
+
+bool TenantIsSet() { return tenant_setting != nullptr && tenant_setting[0] != '\0'; }
+
+bool CheckTenant(char **newval, void **extra, GucSource source) {
+	const char *name = *newval;
+	if (name == nullptr || name[0] == '\0')
+		return true;
+	// ALTER ROLE/DATABASE ... SET: checked again when it takes effect.  Outside
+	// a transaction (startup), and in parallel workers, which trust the
+	// leader's value, the catalogs cannot or need not be read: an unknown
+	// tenant then simply reaches no tenant schema at all (fail closed).
+	if (source == PGC_S_TEST || !IsTransactionState() || InitializingParallelWorker ||
+	    IsParallelWorker())
+		return true;
+	if (!RegistryInstalled()) {
+		GUC_check_errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE);
+		GUC_check_errmsg("extension \"wellness_tenancy\" is not installed in this database");
+		GUC_check_errhint("Run CREATE EXTENSION wellness_tenancy first.");
+		return false;
+	}
+	const TenantEntry *tenant = TenantByName(name);
+	if (tenant == nullptr) {
+		GUC_check_errcode(ERRCODE_UNDEFINED_OBJECT);
+		GUC_check_errmsg("\"%s\" is not a registered tenant", name);
+		GUC_check_errhint("Tenants are listed in the registry table \"tenants\"; create one with wt_create_tenant().");
+		return false;
+	}
+	if (tenant->status == TenantStatus::kSuspended) {
+		GUC_check_errcode(ERRCODE_INSUFFICIENT_PRIVILEGE);
+		GUC_check_errmsg("tenant \"%s\" is suspended", name);
+		GUC_check_errhint("A DBA resumes it with wt_resume_tenant('%s').", name);
+		return false;
+	}
+	if (tenant->status == TenantStatus::kRelocated) {
+		GUC_check_errcode(ERRCODE_INSUFFICIENT_PRIVILEGE);
+		GUC_check_errmsg("tenant \"%s\" has moved to instance \"%s\"", name,
+		                 tenant->placement ? tenant->placement : "(unknown)");
+		GUC_check_errhint("Connect to the instance that holds the tenant; wt_tenant_directory() lists placements.");
+		return false;
+	}
+	if (!OidIsValid(tenant->namespace_oid)) {
+		GUC_check_errcode(ERRCODE_UNDEFINED_SCHEMA);
+		GUC_check_errmsg("schema of tenant \"%s\" does not exist", name);
+		GUC_check_errhint("wt_tenant_drift() reports differences between the registry and the catalog.");
+		return false;
+	}
+	if (pg_namespace_aclcheck(tenant->namespace_oid, GetUserId(), ACL_USAGE) != ACLCHECK_OK) {
+		GUC_check_errcode(ERRCODE_INSUFFICIENT_PRIVILEGE);
+		GUC_check_errmsg("permission denied for schema %s of tenant \"%s\"", name, name);
+		GUC_check_errhint("The role needs USAGE on the tenant's schema (granted to wellness_tenancy.app_role at provisioning).");
+		return false;
+	}
+	return true;
+}
+
+// Assign hooks must not fail or read catalogs: they only note that the policy
+// changed and that the search path must be resolved again (the namespace-search
+// hook then drops schemas this context may not reach).  Marking the path stale
+// costs one flag; cached plans are re-planned only when the resolved path
+// really differs.
+void NotePolicyChange() {
+	settings_epoch++;
+	assign_search_path(nullptr, nullptr);
+}
+
+void AssignTenant(const char *newval, void *extra) {
+	const char *old = tenant_setting ? tenant_setting : "";
+	if (strcmp(old, newval ? newval : "") != 0)
+		NotePolicyChange();
+}
+
+void AssignRequireTenant(bool newval, void *extra) {
+	if (newval != require_tenant)
+		NotePolicyChange();
+}
+
+// The value wellness_tenancy.tenant will have once this transaction commits.
+const char *TenantValueAfterCommit() {
+	const char *value = *tenant_guc->variable;
+	const GucStack *stack = tenant_guc->gen.stack;
+	if (stack != nullptr) {
+		switch (stack->state) {
+		case GUC_SAVE:
+		case GUC_LOCAL:
+			value = stack->prior.val.stringval;
+			break;
+		case GUC_SET_LOCAL:
+			value = stack->masked.val.stringval;
+			break;
+		case GUC_SET:
+			break;
+		}
+	}
+	return value ? value : "";
+}
+
+[[noreturn]] void ReportSessionLevelTenant() {
+	ereport(ERROR,
+	        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+	         errmsg("wellness_tenancy.tenant may only be set transaction-locally"),
+	         errdetail("wellness_tenancy.local_tenant_only is on: a session-level tenant would outlive "
+	                   "the transaction and, behind a transaction-mode pooler, serve the next client."),
+	         errhint("Inside the transaction use SET LOCAL wellness_tenancy.tenant = '...' or "
+	                 "SELECT wt_set_tenant('...', true).")));
+	pg_unreachable();
+}
+
+// In local-only mode no tenant may survive a commit, however it was set
+// (SET, set_config(..., false), a connection option): refuse the commit,
+// which rolls the setting back with everything else.
+void LocalOnlyXactCallback(XactEvent event, void *arg) {
+	if (!local_tenant_only || tenant_guc == nullptr)
+		return;
+	if (event != XACT_EVENT_PRE_COMMIT && event != XACT_EVENT_PRE_PREPARE)
+		return;
+	if (TenantValueAfterCommit()[0] != '\0')
+		ReportSessionLevelTenant();
+}
+
+config_string *FindStringSetting(const char *name) {
+	config_generic **settings = get_guc_variables();
+	int count = GetNumConfigOptions();
+	for (int i = 0; i < count; i++)
+		if (strcmp(settings[i]->name, name) == 0 && settings[i]->vartype == PGC_STRING)
+			return reinterpret_cast<config_string *>(settings[i]);
+	return nullptr;
+}
+
+} // namespace
+
+void DefineTenantSettings() {
+	DefineCustomStringVariable(
+	    kTenantSetting, "The tenant (schema name) this session or transaction works for.",
+	    "While set, every other tenant's schema is refused, for every role. Empty means none.",
+	    &tenant_setting, "", PGC_USERSET, GUC_REPORT | GUC_NOT_IN_SAMPLE, CheckTenant, AssignTenant,
+	    nullptr);
+	DefineCustomBoolVariable(
+	    "wellness_tenancy.require_tenant", "Refuse every tenant schema while no tenant is set.",
+	    "Set it for the application role (ALTER ROLE wellness_app SET ...) so that a session that "
+	    "forgot its tenant fails closed.",
+	    &require_tenant, false, PGC_SUSET, 0, nullptr, AssignRequireTenant, nullptr);
+	DefineCustomBoolVariable(
+	    "wellness_tenancy.local_tenant_only",
+	    "Allow the tenant to be set only transaction-locally (SET LOCAL).",
+	    "For transaction-mode connection poolers: tenant context can never outlive a transaction.",
+	    &local_tenant_only, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+	DefineCustomStringVariable(
+	    "wellness_tenancy.app_role", "The role tenant schemas are granted to at provisioning.",
+	    nullptr, &app_role_setting, "wellness_app", PGC_SUSET, 0, nullptr, nullptr, nullptr);
+	MarkGUCPrefixReserved("wellness_tenancy");
+
+	tenant_guc = FindStringSetting(kTenantSetting);
+	RegisterXactCallback(LocalOnlyXactCallback, nullptr);
+}
+
+const char *CurrentTenantName() { return tenant_setting ? tenant_setting : ""; }
+
+const char *AppRoleName() { return app_role_setting ? app_role_setting : ""; }
+
+bool EnforcementActive() {
+	if (!TenantIsSet() && !require_tenant)
+		return false;
+	if (IsParallelWorker())
+		return false;
+	return RegistryInstalled();
+}
+
+uint64 PolicyEpoch() { return settings_epoch + RegistryGeneration(); }
+
+namespace {
+
+// The current tenant's schema, memoised per policy epoch; InvalidOid when
+// none is set or it is not an active tenant (then nothing is reachable).
+Oid CurrentTenantNamespace() {
+	static uint64 resolved_epoch = PG_UINT64_MAX;
+	static Oid current_namespace = InvalidOid;
+	uint64 epoch = PolicyEpoch();
+	if (epoch != resolved_epoch) {
+		const TenantEntry *tenant = TenantIsSet() ? TenantByName(tenant_setting) : nullptr;
+		current_namespace = (tenant != nullptr && tenant->status == TenantStatus::kActive)
+		                        ? tenant->namespace_oid
+		                        : InvalidOid;
+		resolved_epoch = epoch;
+	}
+	return current_namespace;
+}
+
+} // namespace
+
+const TenantEntry *TenantRefusal(Oid namespace_oid) {
+	// Schemas made by initdb (pg_catalog, public, information_schema) are never
+	// tenants; this keeps catalog-heavy statements off the hash table.
+	if (namespace_oid < FirstNormalObjectId)
+		return nullptr;
+	const TenantEntry *tenant = TenantByNamespace(namespace_oid);
+	if (tenant == nullptr)
+		return nullptr;
+	if (TenantIsSet() && namespace_oid == CurrentTenantNamespace())
+		return nullptr;
+	return tenant;
+}
+
+void ReportTenantRefusal(const TenantEntry *target, const char *object_kind, const char *object_name) {
+	const char *target_name = NameStr(target->schema_name);
+	if (target->status == TenantStatus::kRelocated)
+		ereport(ERROR,
+		        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+		         errmsg("tenant \"%s\" has moved to instance \"%s\"", target_name,
+		                target->placement ? target->placement : "(unknown)"),
+		         errdetail("%s \"%s\" is no longer served by this instance.", object_kind, object_name),
+		         errhint("Connect to the instance that holds the tenant; wt_tenant_directory() lists placements.")));
+	if (TenantIsSet() && strcmp(target_name, tenant_setting) == 0)
+		ereport(ERROR,
+		        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+		         errmsg("tenant \"%s\" is suspended", target_name),
+		         errdetail("%s \"%s\" of a suspended tenant is not served.", object_kind, object_name),
+		         errhint("A DBA resumes it with wt_resume_tenant('%s').", target_name)));
+	if (TenantIsSet())
+		ereport(ERROR,
+		        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+		         errmsg("tenant \"%s\" may not reach %s \"%s\" of tenant \"%s\"", tenant_setting,
+		                object_kind, object_name, target_name),
+		         errdetail("While wellness_tenancy.tenant is \"%s\", only its own schema and shared "
+		                   "schemas are reachable; \"%s\" belongs to another tenant.",
+		                   tenant_setting, target_name),
+		         errhint("Tenant context is set per session or transaction with "
+		                 "wellness_tenancy.tenant or wt_set_tenant(); work across tenants "
+		                 "without a tenant set, as a role without require_tenant.")));
+	ereport(ERROR,
+	        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+	         errmsg("no tenant is set: %s \"%s\" belongs to tenant \"%s\"", object_kind, object_name,
+	                target_name),
+	         errdetail("wellness_tenancy.require_tenant is on, so every tenant schema is refused "
+	                   "until a tenant is set."),
+	         errhint("Set the tenant first: SET LOCAL wellness_tenancy.tenant = '%s' or "
+	                 "SELECT wt_set_tenant('%s', true).",
+	                 target_name, target_name)));
+	pg_unreachable();
+}
+
+void RequireNoTenantContext(const char *operation) {
+	if (TenantIsSet())
+		ereport(ERROR,
+		        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+		         errmsg("cannot %s while tenant \"%s\" is set", operation, tenant_setting),
+		         errdetail("Tenant administration reaches into other tenants' schemas."),
+		         errhint("RESET wellness_tenancy.tenant first.")));
+	if (require_tenant)
+		ereport(ERROR,
+		        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+		         errmsg("cannot %s while wellness_tenancy.require_tenant is on", operation),
+		         errdetail("Tenant administration reaches into every tenant's schema."),
+		         errhint("Run it as a DBA role without require_tenant.")));
+}
+
+void CheckTenantSetStatement(const VariableSetStmt *stmt) {
+	if (!local_tenant_only || stmt->is_local || stmt->name == nullptr ||
+	    strcmp(stmt->name, kTenantSetting) != 0)
+		return;
+	if (stmt->kind == VAR_SET_VALUE || stmt->kind == VAR_SET_CURRENT)
+		ReportSessionLevelTenant();
+}
+
+} // namespace wellness_tenancy
+
+using namespace wellness_tenancy;
+
+extern "C" {
+
+PG_FUNCTION_INFO_V1(wt_set_tenant);
+Datum wt_set_tenant(PG_FUNCTION_ARGS) {
+	if (PG_ARGISNULL(0))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+		                errmsg("tenant schema name must not be NULL"),
+		                errhint("To leave tenant context, RESET wellness_tenancy.tenant.")));
+	char *schema_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	bool is_local = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
+	if (local_tenant_only && !is_local)
+		ReportSessionLevelTenant();
+	GucAction action = is_local ? GUC_ACTION_LOCAL : GUC_ACTION_SET;
+	GucContext context = superuser() ? PGC_SUSET : PGC_USERSET;
+	(void)set_config_option(kTenantSetting, schema_name, context, PGC_S_SESSION, action, true, 0, false);
+	char *search_path = psprintf("%s, public", quote_identifier(schema_name));
+	(void)set_config_option("search_path", search_path, context, PGC_S_SESSION, action, true, 0, false);
+	PG_RETURN_TEXT_P(cstring_to_text(schema_name));
+}
+
+PG_FUNCTION_INFO_V1(wt_current_tenant);
+Datum wt_current_tenant(PG_FUNCTION_ARGS) {
+	if (!TenantIsSet())
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(tenant_setting));
+}
+
+} // extern "C"

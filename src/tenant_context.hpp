@@ -1,0 +1,51 @@
+// TenantContext: the settings that say which tenant a session or transaction
+// works for, and the policy derived from them:
+//   wellness_tenancy.tenant              the tenant in force ('' = none)
+//   wellness_tenancy.require_tenant      fail closed when no tenant is set
+//   wellness_tenancy.local_tenant_only   tenant may only be set with SET LOCAL
+//   wellness_tenancy.app_role            role that tenant schemas are granted to
+#pragma once
+
+#include "postgres_api.hpp"
+
+#include "tenant_registry.hpp"
+
+namespace wellness_tenancy {
+
+void DefineTenantSettings();
+
+// The tenant named by wellness_tenancy.tenant, "" when none.
+const char *CurrentTenantName();
+
+// The app role named by wellness_tenancy.app_role.
+const char *AppRoleName();
+
+// Does tenant context restrict this statement at all?  False when no tenant is
+// set and require_tenant is off, in parallel workers (they trust the leader),
+// and in databases without the extension.  This is the fast path of every hook.
+bool EnforcementActive();
+
+// Changes whenever the answer of TenantRefusal() may change: the tenant or
+// require_tenant was set, or the registry was rebuilt.
+uint64 PolicyEpoch();
+
+// The tenant whose schema this is, when the current context may not reach it;
+// nullptr when access is allowed.  Call only when EnforcementActive().
+const TenantEntry *TenantRefusal(Oid namespace_oid);
+
+// Raises the isolation error (SQLSTATE 42501) for an object of a refused
+// tenant.  object_kind/object_name say what was reached ("relation",
+// "acme.employees").
+[[noreturn]] void ReportTenantRefusal(const TenantEntry *target, const char *object_kind,
+                                      const char *object_name);
+
+// Tenant administration (provisioning, dropping, migrating) reaches into
+// schemas of tenants other than the current one: refuse it while a tenant
+// context is in force.
+void RequireNoTenantContext(const char *operation);
+
+// Called from ProcessUtility for SET/RESET: refuses a session-level SET of the
+// tenant in local-only mode before it happens.
+void CheckTenantSetStatement(const VariableSetStmt *stmt);
+
+} // namespace wellness_tenancy
