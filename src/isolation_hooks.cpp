@@ -377,18 +377,75 @@ void CheckUtilityStatement(Node *statement) {
 	}
 }
 
+// --- holdable cursors -----------------------------------------------------------
+
+// A WITH HOLD cursor is materialised at commit: a later FETCH reads stored rows
+// without the executor, so ExecutorRun cannot re-check it.  Remember the tenant
+// each such cursor was opened under and refuse FETCH/MOVE under another.
+struct HeldCursor {
+	char name[NAMEDATALEN]; // hash key: the portal name
+	Portal portal;          // to tell a reused name from the same cursor
+	TimestampTz created;
+	char tenant[NAMEDATALEN];
+};
+HTAB *held_cursors = nullptr;
+
+void RememberHeldCursor(const DeclareCursorStmt *stmt) {
+	if (!(stmt->options & CURSOR_OPT_HOLD) || strlen(stmt->portalname) >= NAMEDATALEN)
+		return;
+	Portal portal = GetPortalByName(stmt->portalname);
+	if (!PortalIsValid(portal))
+		return;
+	if (held_cursors == nullptr) {
+		HASHCTL ctl;
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = NAMEDATALEN;
+		ctl.entrysize = sizeof(HeldCursor);
+		held_cursors = hash_create("wellness_tenancy held cursors", 16, &ctl, HASH_ELEM | HASH_STRINGS);
+	}
+	auto *cursor = static_cast<HeldCursor *>(hash_search(held_cursors, stmt->portalname, HASH_ENTER, nullptr));
+	cursor->portal = portal;
+	cursor->created = portal->creation_time;
+	strlcpy(cursor->tenant, CurrentTenantName(), NAMEDATALEN);
+}
+
+void CheckHeldCursor(const FetchStmt *stmt) {
+	if (held_cursors == nullptr || stmt->portalname == nullptr || strlen(stmt->portalname) >= NAMEDATALEN)
+		return;
+	auto *cursor = static_cast<HeldCursor *>(hash_search(held_cursors, stmt->portalname, HASH_FIND, nullptr));
+	if (cursor == nullptr)
+		return;
+	Portal portal = GetPortalByName(stmt->portalname);
+	if (portal != cursor->portal || !PortalIsValid(portal) || portal->creation_time != cursor->created) {
+		(void)hash_search(held_cursors, stmt->portalname, HASH_REMOVE, nullptr);
+		return;
+	}
+	if (portal->holdStore != nullptr && strcmp(cursor->tenant, CurrentTenantName()) != 0 &&
+	    EnforcementActive())
+		ereport(ERROR,
+		        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+		         errmsg("cursor \"%s\" was opened for tenant \"%s\", not \"%s\"", stmt->portalname,
+		                cursor->tenant[0] ? cursor->tenant : "(none)", CurrentTenantName()),
+		         errdetail("A WITH HOLD cursor keeps the rows it read under the tenant it was opened for."),
+		         errhint("Fetch from it under that tenant, or close it and open it again.")));
+}
+
 void IsolationProcessUtility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
                              ProcessUtilityContext context, ParamListInfo params,
                              QueryEnvironment *query_env, DestReceiver *dest, QueryCompletion *qc) {
 	Node *statement = pstmt->utilityStmt;
 	if (IsA(statement, VariableSetStmt))
 		CheckTenantSetStatement(reinterpret_cast<VariableSetStmt *>(statement));
+	else if (IsA(statement, FetchStmt))
+		CheckHeldCursor(reinterpret_cast<FetchStmt *>(statement));
 	else if (IsTransactionState() && EnforcementActive())
 		CheckUtilityStatement(statement);
 	if (previous_process_utility)
 		previous_process_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
 	else
 		standard_ProcessUtility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+	if (IsA(statement, DeclareCursorStmt))
+		RememberHeldCursor(reinterpret_cast<DeclareCursorStmt *>(statement));
 }
 
 } // namespace

@@ -359,7 +359,11 @@ Datum wt_create_tenant(PG_FUNCTION_ARGS) {
 	RequireNoTenantContext("create a tenant");
 	const char *company_name = PG_ARGISNULL(0) ? nullptr : text_to_cstring(PG_GETARG_TEXT_PP(0));
 	const char *schema_name = PG_ARGISNULL(1) ? nullptr : text_to_cstring(PG_GETARG_TEXT_PP(1));
+	// Validated here too, so that the registry's column types (varchar(255),
+	// varchar(63)) never answer first with a less helpful error.
 	ValidateCompanyName(company_name);
+	if (schema_name != nullptr)
+		ValidateSchemaName(schema_name);
 	auto *id = static_cast<pg_uuid_t *>(palloc(sizeof(pg_uuid_t)));
 
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -387,17 +391,34 @@ Datum wt_drop_tenant(PG_FUNCTION_ARGS) {
 		elog(ERROR, "wellness_tenancy: SPI_connect failed");
 	const char *args[1] = {schema_name};
 	LockSchemaName(schema_name);
-	ExecuteWithText(psprintf("SELECT 1 FROM %s WHERE schema_name = $1 FOR UPDATE", RegistryTable()), 1, args,
-	                false);
+	ExecuteWithText(psprintf("SELECT status FROM %s WHERE schema_name = $1 FOR UPDATE", RegistryTable()), 1,
+	                args, false);
 	if (SPI_processed == 0)
 		ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
 		                errmsg("\"%s\" is not a registered tenant", schema_name),
 		                errhint("Tenants are listed in the registry table \"tenants\".")));
-	if (OidIsValid(get_namespace_oid(schema_name, true))) {
-		RequireNoOutsideDependents(schema_name);
-		ExecuteOrFail(psprintf("DROP SCHEMA %s CASCADE", quote_identifier(schema_name)), SPI_OK_UTILITY);
+	// Protection against accidents: an active tenant is served; it has to be
+	// suspended (or relocated away) before its data can be dropped.
+	char *status = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	if (strcmp(status, "active") == 0)
+		ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+		                errmsg("cannot drop active tenant \"%s\"", schema_name),
+		                errdetail("Only suspended or relocated tenants can be dropped."),
+		                errhint("Suspend it first: SELECT wt_suspend_tenant('%s');", schema_name)));
+	BeginTenantAdministration();
+	PG_TRY();
+	{
+		if (OidIsValid(get_namespace_oid(schema_name, true))) {
+			RequireNoOutsideDependents(schema_name);
+			ExecuteOrFail(psprintf("DROP SCHEMA %s CASCADE", quote_identifier(schema_name)), SPI_OK_UTILITY);
+		}
+		ExecuteWithText(psprintf("DELETE FROM %s WHERE schema_name = $1", RegistryTable()), 1, args, false);
 	}
-	ExecuteWithText(psprintf("DELETE FROM %s WHERE schema_name = $1", RegistryTable()), 1, args, false);
+	PG_FINALLY();
+	{
+		EndTenantAdministration();
+	}
+	PG_END_TRY();
 	SPI_finish();
 	ereport(NOTICE, (errmsg("tenant \"%s\" dropped: schema and registry row removed", schema_name)));
 	PG_RETURN_VOID();

@@ -12,6 +12,10 @@ char *app_role_setting = nullptr;
 bool require_tenant = false;
 bool local_tenant_only = false;
 
+// Set while tenant administration (wt_drop_tenant) works on tenants that are
+// otherwise refused to everyone (relocated).
+bool administering_tenants = false;
+
 // Bumped by the assign hooks whenever the tenant or require_tenant changes.
 uint64 settings_epoch = 0;
 
@@ -128,6 +132,8 @@ const char *TenantValueAfterCommit() {
 // (SET, set_config(..., false), a connection option): refuse the commit,
 // which rolls the setting back with everything else.
 void LocalOnlyXactCallback(XactEvent event, void *arg) {
+	if (event == XACT_EVENT_ABORT)
+		administering_tenants = false;
 	if (!local_tenant_only || tenant_guc == nullptr)
 		return;
 	if (event != XACT_EVENT_PRE_COMMIT && event != XACT_EVENT_PRE_PREPARE)
@@ -177,11 +183,12 @@ const char *CurrentTenantName() { return tenant_setting ? tenant_setting : ""; }
 const char *AppRoleName() { return app_role_setting ? app_role_setting : ""; }
 
 bool EnforcementActive() {
-	if (!TenantIsSet() && !require_tenant)
-		return false;
 	if (IsParallelWorker())
 		return false;
-	return RegistryInstalled();
+	if (TenantIsSet() || require_tenant)
+		return RegistryInstalled();
+	// Without tenant context only relocated tenants are refused.
+	return RegistryInstalled() && RegistryHasRelocatedTenants() && !administering_tenants;
 }
 
 uint64 PolicyEpoch() { return settings_epoch + RegistryGeneration(); }
@@ -213,6 +220,12 @@ const TenantEntry *TenantRefusal(Oid namespace_oid) {
 		return nullptr;
 	const TenantEntry *tenant = TenantByNamespace(namespace_oid);
 	if (tenant == nullptr)
+		return nullptr;
+	// A relocated tenant's data here is a stale copy: refused to everyone but
+	// the tenant administration that cleans it up.
+	if (tenant->status == TenantStatus::kRelocated)
+		return administering_tenants ? nullptr : tenant;
+	if (!TenantIsSet() && !require_tenant)
 		return nullptr;
 	if (TenantIsSet() && namespace_oid == CurrentTenantNamespace())
 		return nullptr;
@@ -271,6 +284,9 @@ void RequireNoTenantContext(const char *operation) {
 		         errdetail("Tenant administration reaches into every tenant's schema."),
 		         errhint("Run it as a DBA role without require_tenant.")));
 }
+
+void BeginTenantAdministration() { administering_tenants = true; }
+void EndTenantAdministration() { administering_tenants = false; }
 
 void CheckTenantSetStatement(const VariableSetStmt *stmt) {
 	if (!local_tenant_only || stmt->is_local || stmt->name == nullptr ||

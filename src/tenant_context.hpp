@@ -44,6 +44,11 @@ const TenantEntry *TenantRefusal(Oid namespace_oid);
 // context is in force.
 void RequireNoTenantContext(const char *operation);
 
+// Brackets tenant administration that must reach relocated tenants (refused
+// to everyone else).  Pair them with PG_TRY/PG_FINALLY; an abort also ends it.
+void BeginTenantAdministration();
+void EndTenantAdministration();
+
 // Called from ProcessUtility for SET/RESET: refuses a session-level SET of the
 // tenant in local-only mode before it happens.
 void CheckTenantSetStatement(const VariableSetStmt *stmt);

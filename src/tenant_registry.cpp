@@ -25,6 +25,7 @@ struct NamespaceSlot {
 HTAB *tenants_by_namespace = nullptr; // Oid -> NamespaceSlot
 bool cache_valid = false;
 uint64 cache_generation = 0;
+bool any_relocated = false;
 
 void RegistryRelcacheCallback(Datum, Oid relid) {
 	if (relid == InvalidOid || relid == registry_relid) {
@@ -83,6 +84,7 @@ TenantStatus ParseStatus(const char *status) {
 void BuildCache() {
 	EnsureCacheContext();
 	MemoryContextReset(cache_context);
+	any_relocated = false;
 
 	HASHCTL ctl;
 	memset(&ctl, 0, sizeof(ctl));
@@ -138,6 +140,8 @@ void BuildCache() {
 			if (!isnull)
 				entry->status = ParseStatus(TextDatumGetCString(d));
 		}
+		if (entry->status == TenantStatus::kRelocated)
+			any_relocated = true;
 		if (att_placement != InvalidAttrNumber) {
 			Datum d = heap_getattr(tuple, att_placement, desc, &isnull);
 			if (!isnull)
@@ -207,6 +211,11 @@ const TenantEntry *TenantByName(const char *schema_name) {
 		return nullptr;
 	EnsureCache();
 	return static_cast<TenantEntry *>(hash_search(tenants_by_name, schema_name, HASH_FIND, nullptr));
+}
+
+bool RegistryHasRelocatedTenants() {
+	EnsureCache();
+	return any_relocated;
 }
 
 uint64 RegistryGeneration() {

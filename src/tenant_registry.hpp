@@ -40,6 +40,10 @@ const TenantEntry *TenantByNamespace(Oid namespace_oid);
 // A registered tenant by schema name, or nullptr.
 const TenantEntry *TenantByName(const char *schema_name);
 
+// Does any tenant have status 'relocated'?  (Those are refused to every
+// session, with or without tenant context.)
+bool RegistryHasRelocatedTenants();
+
 // Increases whenever the cached registry is rebuilt; lets callers memoise
 // answers derived from it.
 uint64 RegistryGeneration();
