@@ -318,6 +318,16 @@ bool ViewRelationWalker(Node *node, void *context) {
 // What the executor and object-access hooks do not see.
 void CheckUtilityStatement(Node *statement) {
 	switch (nodeTag(statement)) {
+	case T_GrantStmt: {
+		// GRANT ON SCHEMA runs no object-access hook in PostgreSQL 15.
+		auto *stmt = reinterpret_cast<GrantStmt *>(statement);
+		if (stmt->objtype == OBJECT_SCHEMA && stmt->targtype == ACL_TARGET_OBJECT) {
+			ListCell *lc;
+			foreach (lc, stmt->objects)
+				CheckSchemaByName(strVal(lfirst(lc)));
+		}
+		break;
+	}
 	case T_CommentStmt: {
 		auto *stmt = reinterpret_cast<CommentStmt *>(statement);
 		if (stmt->objtype == OBJECT_SCHEMA)

@@ -247,11 +247,15 @@ void ReportTenantRefusal(const TenantEntry *target, const char *object_kind, con
 		         errmsg("tenant \"%s\" is suspended", target_name),
 		         errdetail("%s \"%s\" of a suspended tenant is not served.", object_kind, object_name),
 		         errhint("A DBA resumes it with wt_resume_tenant('%s').", target_name)));
+	// A schema reference names no relation yet (the parser's position marks it).
+	bool whole_schema = strcmp(object_kind, "schema") == 0;
 	if (TenantIsSet())
 		ereport(ERROR,
 		        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-		         errmsg("tenant \"%s\" may not reach %s \"%s\" of tenant \"%s\"", tenant_setting,
-		                object_kind, object_name, target_name),
+		         whole_schema ? errmsg("tenant \"%s\" may not reach the schema of tenant \"%s\"", tenant_setting,
+		                               target_name)
+		                      : errmsg("tenant \"%s\" may not reach %s \"%s\" of tenant \"%s\"", tenant_setting,
+		                               object_kind, object_name, target_name),
 		         errdetail("While wellness_tenancy.tenant is \"%s\", only its own schema and shared "
 		                   "schemas are reachable; \"%s\" belongs to another tenant.",
 		                   tenant_setting, target_name),
@@ -260,8 +264,9 @@ void ReportTenantRefusal(const TenantEntry *target, const char *object_kind, con
 		                 "without a tenant set, as a role without require_tenant.")));
 	ereport(ERROR,
 	        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-	         errmsg("no tenant is set: %s \"%s\" belongs to tenant \"%s\"", object_kind, object_name,
-	                target_name),
+	         whole_schema ? errmsg("no tenant is set: the schema of tenant \"%s\" is refused", target_name)
+	                      : errmsg("no tenant is set: %s \"%s\" belongs to tenant \"%s\"", object_kind,
+	                               object_name, target_name),
 	         errdetail("wellness_tenancy.require_tenant is on, so every tenant schema is refused "
 	                   "until a tenant is set."),
 	         errhint("Set the tenant first: SET LOCAL wellness_tenancy.tenant = '%s' or "
