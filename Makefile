@@ -15,11 +15,11 @@ EXTRA_CLEAN = sql/wellness_tenancy--1.1.sql
 # pg_regress cases: listed in test/schedule (test/check-schedule.sh fails when
 # a case in sql/ is missing from it).
 REGRESS = $(shell sed -n 's/^test: *//p' test/schedule)
-REGRESS_OPTS = --load-extension=wellness_tenancy --dbname=wt_regression
+REGRESS_OPTS = --load-extension=wellness_tenancy
 
 # isolation tester specs in specs/, expected output in expected/.
 ISOLATION = $(basename $(notdir $(wildcard specs/*.spec)))
-ISOLATION_OPTS = --load-extension=wellness_tenancy --dbname=wt_isolation
+ISOLATION_OPTS = --load-extension=wellness_tenancy
 
 # PostgreSQL 15's headers still say `register`, which C++17 removed.
 PG_CXXFLAGS += -std=c++17 -Wno-register -Wno-unused-parameter -Wno-missing-field-initializers
@@ -30,9 +30,16 @@ SHLIB_LINK += -lstdc++
 # JIT-compiled expressions, so it is built as plain native code.
 override with_llvm = no
 
+# Rebuild objects when a header changes (Debian's PGXS leaves this off).
+override autodepend = yes
+
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# PGXS names the test databases after contrib; ours say what they are.
+CONTRIB_TESTDB = wt_regression
+ISOLATION_TESTDB = wt_isolation
 
 sql/wellness_tenancy--1.1.sql: sql/wellness_tenancy--1.0.sql sql/wellness_tenancy--1.0--1.1.sql
 	cat $^ > $@

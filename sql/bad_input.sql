@@ -37,7 +37,7 @@ FROM (VALUES
   ('Acme', 'innovate_inc'),
   ('Acme', 'pg_catalog'),
   ('!!!', NULL),
-  ('Public', NULL)
+  ('Select', NULL)
 ) AS t(company, schema);
 
 -- An existing schema that is not a tenant is never taken over.

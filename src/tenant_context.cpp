@@ -183,7 +183,11 @@ const char *CurrentTenantName() { return tenant_setting ? tenant_setting : ""; }
 const char *AppRoleName() { return app_role_setting ? app_role_setting : ""; }
 
 bool EnforcementActive() {
-	if (IsParallelWorker())
+	// Parallel workers enforce too: a PARALLEL SAFE function may run queries
+	// of its own in a worker.  They trust the leader's tenant (no validation
+	// on restore) and read the same registry.  While a worker restores the
+	// leader's settings no query runs yet: nothing to enforce.
+	if (InitializingParallelWorker)
 		return false;
 	if (TenantIsSet() || require_tenant)
 		return RegistryInstalled();

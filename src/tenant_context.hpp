@@ -21,8 +21,8 @@ const char *CurrentTenantName();
 const char *AppRoleName();
 
 // Does tenant context restrict this statement at all?  False when no tenant is
-// set and require_tenant is off, in parallel workers (they trust the leader),
-// and in databases without the extension.  This is the fast path of every hook.
+// set, require_tenant is off and no tenant is relocated, and in databases
+// without the extension.  This is the fast path of every hook.
 bool EnforcementActive();
 
 // Changes whenever the answer of TenantRefusal() may change: the tenant or

@@ -49,47 +49,79 @@ const char *DescribeNameProblem(NameProblem problem) {
 	return "Unknown problem.";
 }
 
+namespace {
+
+// Decodes one UTF-8 character at text[i]; returns its width, or 0 when the
+// bytes are not well-formed UTF-8 (overlong forms, surrogates, code points
+// above U+10FFFF and truncated sequences included).
+std::size_t DecodeUtf8(std::string_view text, std::size_t i, char32_t &code_point) {
+	auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
+	unsigned char lead = byte(0);
+	std::size_t width;
+	char32_t minimum;
+	if (lead < 0x80) {
+		code_point = lead;
+		return 1;
+	} else if ((lead & 0xE0) == 0xC0) {
+		width = 2, minimum = 0x80, code_point = lead & 0x1F;
+	} else if ((lead & 0xF0) == 0xE0) {
+		width = 3, minimum = 0x800, code_point = lead & 0x0F;
+	} else if ((lead & 0xF8) == 0xF0) {
+		width = 4, minimum = 0x10000, code_point = lead & 0x07;
+	} else {
+		return 0;
+	}
+	if (i + width > text.size())
+		return 0;
+	for (std::size_t k = 1; k < width; ++k) {
+		if ((byte(k) & 0xC0) != 0x80)
+			return 0;
+		code_point = (code_point << 6) | (byte(k) & 0x3F);
+	}
+	if (code_point < minimum || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF))
+		return 0;
+	return width;
+}
+
+bool IsControl(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
+
+// Characters that print as nothing: a name made only of these is empty.
+bool IsBlank(char32_t c) {
+	return c == ' ' || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200B) || c == 0x202F ||
+	       c == 0x205F || c == 0x3000 || c == 0xFEFF;
+}
+
+} // namespace
+
 std::size_t Utf8Length(std::string_view text) {
 	std::size_t chars = 0;
-	for (std::size_t i = 0; i < text.size();) {
-		auto lead = static_cast<unsigned char>(text[i]);
-		std::size_t width;
-		if (lead < 0x80)
-			width = 1;
-		else if ((lead & 0xE0) == 0xC0 && lead >= 0xC2)
-			width = 2;
-		else if ((lead & 0xF0) == 0xE0)
-			width = 3;
-		else if ((lead & 0xF8) == 0xF0 && lead <= 0xF4)
-			width = 4;
-		else
+	for (std::size_t i = 0; i < text.size(); ++chars) {
+		char32_t code_point;
+		std::size_t width = DecodeUtf8(text, i, code_point);
+		if (width == 0)
 			return std::string_view::npos;
-		if (i + width > text.size())
-			return std::string_view::npos;
-		for (std::size_t k = 1; k < width; ++k)
-			if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80)
-				return std::string_view::npos;
 		i += width;
-		++chars;
 	}
 	return chars;
 }
 
 CompanyNameProblem CheckCompanyName(std::string_view company_name) {
-	bool only_space = true;
-	for (char c : company_name) {
-		auto u = static_cast<unsigned char>(c);
-		if (u < 0x20 || u == 0x7F)
+	bool only_blank = true;
+	std::size_t chars = 0;
+	for (std::size_t i = 0; i < company_name.size(); ++chars) {
+		char32_t code_point;
+		std::size_t width = DecodeUtf8(company_name, i, code_point);
+		if (width == 0)
+			return CompanyNameProblem::kInvalidEncoding;
+		if (IsControl(code_point))
 			return CompanyNameProblem::kControlCharacter;
-		if (c != ' ')
-			only_space = false;
+		if (!IsBlank(code_point))
+			only_blank = false;
+		i += width;
 	}
-	if (only_space)
+	if (only_blank)
 		return CompanyNameProblem::kEmpty;
-	std::size_t length = Utf8Length(company_name);
-	if (length == std::string_view::npos)
-		return CompanyNameProblem::kInvalidEncoding;
-	if (length > kMaxCompanyNameChars)
+	if (chars > kMaxCompanyNameChars)
 		return CompanyNameProblem::kTooLong;
 	return CompanyNameProblem::kOk;
 }
@@ -124,7 +156,10 @@ std::string DeriveSchemaName(std::string_view company_name) {
 			pending_separator = true;
 		}
 	}
-	if (!derived.empty() && IsDigit(derived[0]))
+	// A name that would start with a digit or be reserved gets a "t_" prefix
+	// ('3M' -> t_3m, 'PG&E' -> t_pg_e, 'Public' -> t_public).
+	if (!derived.empty() && (IsDigit(derived[0]) || StartsWith(derived, "pg_") || derived == "public" ||
+	                         derived == "information_schema"))
 		derived.insert(0, "t_");
 	if (derived.size() > kMaxSchemaNameBytes)
 		derived.resize(kMaxSchemaNameBytes);

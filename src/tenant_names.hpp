@@ -31,22 +31,24 @@ const char *DescribeNameProblem(NameProblem problem);
 
 enum class CompanyNameProblem {
 	kOk,
-	kEmpty,            // NULL, "" or only white space
+	kEmpty,            // NULL, "" or only blanks (spaces, no-break spaces, ...)
 	kTooLong,          // more than 255 characters
-	kControlCharacter, // newlines, tabs, NUL-like bytes: never part of a company name
+	kControlCharacter, // C0 and C1 controls (newlines, tabs, ...): never part of a company name
 	kInvalidEncoding,  // not valid UTF-8
 };
 
 CompanyNameProblem CheckCompanyName(std::string_view company_name);
 const char *DescribeCompanyNameProblem(CompanyNameProblem problem);
 
-// Number of characters in a UTF-8 string, or npos when it is not valid UTF-8.
+// Number of characters in a UTF-8 string, or npos when it is not well-formed
+// UTF-8 (overlong forms, surrogates and code points above U+10FFFF included).
 std::size_t Utf8Length(std::string_view text);
 
 // Derives a schema name from a company name: lower-case ASCII letters and
 // digits are kept, every other run of characters becomes one '_', leading and
-// trailing '_' are dropped, a leading digit gets a "t_" prefix, and the result
-// is cut to 63 bytes.  'Innovate Inc.' -> "innovate_inc".  Returns "" when
+// trailing '_' are dropped, a name starting with a digit or reserved (pg_*,
+// public, information_schema) gets a "t_" prefix, and the result is cut to 63
+// bytes.  'Innovate Inc.' -> "innovate_inc".  Returns "" when
 // nothing usable is left (the caller reports that).
 std::string DeriveSchemaName(std::string_view company_name);
 

@@ -79,8 +79,10 @@ TenantStatus ParseStatus(const char *status) {
 }
 
 // Reads the registry with a plain heap scan (no executor, so no hooks and no
-// recursion into the checks this cache serves) under the latest snapshot, so
-// the backend's own uncommitted tenants are seen too.
+// recursion into the checks this cache serves) under a catalog snapshot: the
+// latest committed state plus this transaction's own changes, taken without
+// starting the transaction's own snapshot (SET TRANSACTION ISOLATION LEVEL
+// must still work after SET LOCAL wellness_tenancy.tenant).
 void BuildCache() {
 	EnsureCacheContext();
 	MemoryContextReset(cache_context);
@@ -120,7 +122,7 @@ void BuildCache() {
 	if (att_schema == InvalidAttrNumber)
 		elog(ERROR, "wellness_tenancy registry table has no schema_name column");
 
-	Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());
+	Snapshot snapshot = RegisterSnapshot(GetCatalogSnapshot(registry_relid));
 	TableScanDesc scan = table_beginscan(rel, snapshot, 0, nullptr);
 	HeapTuple tuple;
 	while ((tuple = heap_getnext(scan, ForwardScanDirection)) != nullptr) {
