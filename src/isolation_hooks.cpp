@@ -238,7 +238,10 @@ void IsolationObjectAccess(ObjectAccessType access, Oid class_id, Oid object_id,
 		if (!search->result)
 			break;
 		if (const TenantEntry *tenant = TenantRefusal(object_id)) {
-			if (search->ereport_on_violation)
+			// The session's own tenant, suspended or moved away, is reported
+			// rather than silently left out: "has moved to ..." beats
+			// "relation does not exist".
+			if (search->ereport_on_violation || IsCurrentTenant(tenant))
 				ReportTenantRefusal(tenant, "schema", NameStr(tenant->schema_name));
 			search->result = false;
 		}

@@ -236,6 +236,10 @@ const TenantEntry *TenantRefusal(Oid namespace_oid) {
 	return tenant;
 }
 
+bool IsCurrentTenant(const TenantEntry *tenant) {
+	return TenantIsSet() && strcmp(NameStr(tenant->schema_name), tenant_setting) == 0;
+}
+
 void ReportTenantRefusal(const TenantEntry *target, const char *object_kind, const char *object_name) {
 	const char *target_name = NameStr(target->schema_name);
 	if (target->status == TenantStatus::kRelocated)
@@ -245,7 +249,7 @@ void ReportTenantRefusal(const TenantEntry *target, const char *object_kind, con
 		                target->placement ? target->placement : "(unknown)"),
 		         errdetail("%s \"%s\" is no longer served by this instance.", object_kind, object_name),
 		         errhint("Connect to the instance that holds the tenant; wt_tenant_directory() lists placements.")));
-	if (TenantIsSet() && strcmp(target_name, tenant_setting) == 0)
+	if (IsCurrentTenant(target))
 		ereport(ERROR,
 		        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 		         errmsg("tenant \"%s\" is suspended", target_name),

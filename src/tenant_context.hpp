@@ -33,6 +33,9 @@ uint64 PolicyEpoch();
 // nullptr when access is allowed.  Call only when EnforcementActive().
 const TenantEntry *TenantRefusal(Oid namespace_oid);
 
+// Is this the tenant named by wellness_tenancy.tenant?
+bool IsCurrentTenant(const TenantEntry *tenant);
+
 // Raises the isolation error (SQLSTATE 42501) for an object of a refused
 // tenant.  object_kind/object_name say what was reached ("relation",
 // "acme.employees").
