@@ -213,7 +213,9 @@ void LockSchemaName(const char *schema_name) {
 
 void RequireUnusedSchemaName(const char *schema_name) {
 	const char *args[1] = {schema_name};
-	ExecuteWithText(psprintf("SELECT 1 FROM %s WHERE schema_name = $1", RegistryTable()), 1, args, true);
+	// Not read-only: SPI then takes a new snapshot, which (in READ COMMITTED)
+	// sees what a session we waited for in LockSchemaName() committed.
+	ExecuteWithText(psprintf("SELECT 1 FROM %s WHERE schema_name = $1", RegistryTable()), 1, args, false);
 	if (SPI_processed > 0)
 		ereport(ERROR, (errcode(ERRCODE_DUPLICATE_OBJECT),
 		                errmsg("tenant \"%s\" already exists", schema_name),

@@ -1,0 +1,76 @@
+-- Consistency: wt_tenant_drift() returns no rows when registry and catalog
+-- agree, and one row for each kind of drift: missing schema, missing and
+-- extra template table, missing grant (schema, table, sequence, default
+-- privileges), a suspended tenant still reachable, an unregistered schema
+-- that looks like a tenant, a tenant behind on migrations, a missing app
+-- role.  Runs in a database of its own, so that "no rows" means the whole
+-- database.
+\set regress_db :DBNAME
+SET client_min_messages = warning;
+DROP DATABASE IF EXISTS ops_drift_db;
+CREATE DATABASE ops_drift_db;
+\c ops_drift_db
+CREATE EXTENSION wellness_tenancy;
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'wellness_app') THEN
+    CREATE ROLE wellness_app LOGIN;
+  END IF;
+END $$;
+SET client_min_messages = notice;
+\set VERBOSITY terse
+
+-- No tenants, no drift; tenants just created, no drift.
+SELECT * FROM wt_tenant_drift();
+SELECT count(wt_create_tenant(format('Drift %s', i), format('dr_%s', i))) AS tenants
+FROM generate_series(1, 9) i;
+SELECT * FROM wt_tenant_drift();
+-- Tables and sequences the DBA adds later are covered by default privileges:
+-- still no drift about grants (an extra table is drift of another kind).
+CREATE SEQUENCE dr_1.badge_numbers;
+SELECT * FROM wt_tenant_drift();
+DROP SEQUENCE dr_1.badge_numbers;
+
+-- One drift of each kind.
+DROP SCHEMA dr_1 CASCADE;                                          -- missing schema
+DROP TABLE dr_2.wellness_logs;                                     -- missing template table
+CREATE TABLE dr_3.step_counts (day date PRIMARY KEY, steps int);   -- extra table
+REVOKE USAGE ON SCHEMA dr_4 FROM wellness_app;                     -- missing grants
+REVOKE INSERT, DELETE ON dr_5.employees FROM wellness_app;
+ALTER DEFAULT PRIVILEGES IN SCHEMA dr_6 REVOKE ALL ON TABLES FROM wellness_app;
+SELECT wt_suspend_tenant('dr_7');                                  -- suspended, then
+GRANT USAGE ON SCHEMA dr_7 TO wellness_app;                        -- reachable again
+CREATE SCHEMA lookalike;                                           -- unregistered
+CREATE TABLE lookalike.employees (id int);
+CREATE TABLE lookalike.wellness_logs (id int);
+CREATE SCHEMA reporting;                                           -- not a tenant:
+CREATE TABLE reporting.employees (id int);                         -- only one of
+UPDATE tenants SET schema_version = 1 WHERE schema_name = 'dr_8';  -- behind
+UPDATE tenants SET schema_version = 99 WHERE schema_name = 'dr_9'; -- unknown version
+SELECT * FROM wt_tenant_drift();
+
+-- An app role that does not exist is one problem, not one per tenant or table.
+SET wellness_tenancy.app_role = 'no_such_role';
+SELECT * FROM wt_tenant_drift() WHERE schema_name IS NULL;
+SELECT count(*) AS grant_problems FROM wt_tenant_drift() WHERE problem LIKE '%grant%' OR problem LIKE '%reachable%';
+RESET wellness_tenancy.app_role;
+
+-- Relocated tenants live elsewhere: their missing schema is not drift.
+UPDATE tenants SET status = 'relocated', placement = 'eu-2' WHERE schema_name = 'dr_1';
+SELECT count(*) AS dr_1_problems FROM wt_tenant_drift() WHERE schema_name = 'dr_1';
+
+-- The check builds the template in a scratch schema and rolls it back.
+SELECT count(*) AS scratch_schemas FROM pg_namespace WHERE nspname LIKE 'wt_template_check_%';
+-- A template that cannot be built any more is drift too.
+UPDATE tenant_migrations SET ddl = 'CREATE TABLE employees (id int)' WHERE version = 2;
+SELECT * FROM wt_tenant_drift() WHERE schema_name IS NULL;
+
+-- Not from tenant context, and not for PUBLIC.
+SET wellness_tenancy.tenant = 'dr_3';
+SELECT * FROM wt_tenant_drift();
+\echo :LAST_ERROR_SQLSTATE
+RESET wellness_tenancy.tenant;
+SELECT has_function_privilege('wellness_app', 'wt_tenant_drift()', 'EXECUTE') AS app_may_call;
+
+\c :regress_db
+SET client_min_messages = warning;
+DROP DATABASE ops_drift_db;

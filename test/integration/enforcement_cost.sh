@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The cost of enforcement, as a gate: instructions per transaction of the
+# per-tenant workload (look up an employee by email, sum their wellness
+# minutes) with the extension enforcing -- (b): tenant set, require_tenant on
+# -- against the same data directory without the extension loaded -- (a):
+# shared_preload_libraries = '', tenant chosen by a bare search_path -- at 100
+# tenants, in simple and prepared protocol, with the tenant switched in every
+# transaction and pinned.  Fails when (b)/(a) exceeds 1.02 in any case
+# (DESIGN.md section 5: >= 98% of the throughput).
+#
+# Instructions, not TPS: callgrind around a single-user backend (postgres
+# --single) running the transactions from a script, at N and 2N
+# transactions; (I(2N) - I(N)) / N cancels start-up.  Repeatable to about
+# 0.1%, where pgbench on this machine swings by 25%.  bench/enforcement.sh is
+# the full benchmark (TPS too, RLS, 10,000 tenants); this is its quick gate.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export PATH="$(pg_config --bindir):$PATH"
+
+NTENANTS=100
+TXNS=${WT_COST_TXNS:-150}
+LIMIT=1.02
+
+source test/lib/cluster.sh
+source bench/enforcement_lib.sh
+fail() { echo "enforcement_cost: FAIL: $*" >&2; exit 1; }
+trap 'status=$?; jobs -p | xargs -r kill 2>/dev/null || true; cluster_stop_all "$status"; exit "$status"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+command -v valgrind >/dev/null || fail "valgrind not found (test/setup.sh installs it)"
+command -v callgrind_annotate >/dev/null || fail "callgrind_annotate not found (valgrind package)"
+
+cluster_start ext "autovacuum = off"
+wt_psql -d postgres -c "CREATE ROLE wellness_app LOGIN"
+wt_bench_create_ext ext_$NTENANTS $NTENANTS
+vacuumdb -q --analyze-only -d ext_$NTENANTS
+wt_bench_check ext ext_$NTENANTS
+# shellcheck disable=SC2154 # set by cluster_start
+wt_as_postgres "$ext_DIR" pg_ctl -D "$ext_DATA" -m fast -w stop >/dev/null
+# (a): an identical copy of the data directory, run without the library
+wt_as_postgres "$ext_DIR" cp -a "$ext_DATA" "$ext_DIR/data_a"
+wt_bench_single_user_enforces "$ext_DIR" "$ext_DATA" ext_$NTENANTS ||
+	fail "the measured configurations are not what they claim"
+echo "checked: in single-user mode, (b) refuses another tenant's table (42501), (a) serves it"
+
+work=$ext_DIR/callgrind
+mkdir "$work"
+[ "$(id -u)" -ne 0 ] || chown postgres: "$work"
+
+cases="simple.switch simple.pinned prepared.switch prepared.pinned"
+lane() { # lane SYSTEM DATA [postgres args]: the cases one after the other
+	local system=$1 data=$2 c ipt
+	shift 2
+	for c in $cases; do
+		ipt=$(wt_bench_instructions_per_txn "$ext_DIR" "$data" ext_$NTENANTS "$system" \
+			"${c%.*}" "${c#*.}" $NTENANTS "$TXNS" "$work" "$@") || return 1
+		echo "$c $ipt"
+	done >"$work/lane.$system"
+}
+start=$(date +%s)
+lane plain "$ext_DIR/data_a" -c "shared_preload_libraries=" &
+lane_a=$!
+lane ext "$ext_DATA" &
+lane_b=$!
+wait "$lane_a" || fail "callgrind runs without the extension failed"
+wait "$lane_b" || fail "callgrind runs with the extension failed"
+echo "callgrind: $TXNS and $((2 * TXNS)) transactions per case in $(($(date +%s) - start))s"
+
+declare -A ipt
+for system in plain ext; do
+	while read -r c value; do ipt[$c.$system]=$value; done <"$work/lane.$system"
+done
+failures=0
+printf '%-28s %12s %12s %9s %8s\n' "case ($NTENANTS tenants)" "(a) plain" "(b) enforce" "(b)-(a)" "(b)/(a)"
+for c in $cases; do
+	a=${ipt[$c.plain]} b=${ipt[$c.ext]}
+	ratio=$(awk "BEGIN { printf \"%.4f\", $b / $a }")
+	verdict=ok
+	if awk "BEGIN { exit !($ratio > $LIMIT) }"; then
+		verdict="OVER $LIMIT"
+		failures=$((failures + 1))
+	fi
+	label="${c%.*}, $([ "${c#*.}" = switch ] && echo "per-txn tenant" || echo "pinned tenant")"
+	printf '%-28s %12d %12d %+9d %8s  %s\n' "$label" "$a" "$b" $((b - a)) "$ratio" "$verdict"
+done
+echo "(instructions per transaction; limit (b)/(a) <= $LIMIT)"
+if [ "$failures" -ne 0 ]; then
+	for c in $cases; do
+		echo
+		echo "where the extension's instructions go, ${c/./, }:"
+		wt_bench_extension_profile "$work/ext.$c.$NTENANTS.1.out" "$work/ext.$c.$NTENANTS.2.out" "$TXNS"
+	done
+	fail "enforcement costs more than ${LIMIT}x the instructions of a bare search_path in $failures case(s)"
+fi
+echo "enforcement_cost: PASS"

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# wellness_tenancy 1.1 built three ways (as timescaledb's update tests do):
+#   fresh     CREATE EXTENSION (1.1), tenants, data, a DBA migration;
+#   upgraded  CREATE EXTENSION VERSION '1.0', the same tenants, data and DBA
+#             migration, then ALTER EXTENSION UPDATE and CALL
+#             wt_run_migrations();
+#   restored  the upgraded database dumped with pg_dump and restored with
+#             pg_restore into a database whose default is 1.1.
+# One set of checks -- extension objects, tenants, tables and columns,
+# indexes, constraints, grants, default privileges, data, drift -- must print
+# the same in all three.  Migration numbers differ (the DBA's migration is 3
+# in the fresh database and 2 in the upgraded one, where 1.1's shipped
+# migration came later): the checks compare what tenants have, and whether
+# every tenant is at the latest version, not the numbers.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source test/lib/cluster.sh
+cluster_cleanup_on_exit
+
+name=upgrade_paths
+fail() { echo "$name: FAIL: $*" >&2; exit 1; }
+q() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/wt-upgrade-paths.XXXXXX")
+trap 'status=$?; rm -rf "$work"; cluster_stop_all "$status"; exit "$status"' EXIT
+
+cluster_start upgrade
+q -d postgres -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'wellness_app') THEN CREATE ROLE wellness_app LOGIN; END IF; END \$\$"
+[ "$(q -d postgres -c "SELECT default_version FROM pg_available_extensions WHERE name = 'wellness_tenancy'")" = 1.1 ] ||
+	fail "the default version is not 1.1"
+
+# Tenants and data, with deterministic ids so that data compares across
+# databases.
+populate() {
+	local db=$1
+	q -d "$db" >/dev/null <<-'SQL'
+		SET client_min_messages = warning;
+		SELECT count(wt_create_tenant(format('Path %s', i), format('p_%s', i))) FROM generate_series(1, 6) i;
+		DO $$
+		DECLARE s text;
+		BEGIN
+		  FOR s IN SELECT schema_name FROM tenants LOOP
+		    EXECUTE format('INSERT INTO %I.employees (id, email, full_name, created_at)
+		                    SELECT md5(%L || i)::uuid, format(''e%%s@%%s.example'', i, %L), ''Employee '' || i, TIMESTAMPTZ ''2024-01-01''
+		                    FROM generate_series(1, 10) i', s, s, s);
+		    EXECUTE format('INSERT INTO %I.wellness_logs (id, employee_id, activity_type, log_date, created_at)
+		                    SELECT md5(%L || ''log'' || i)::uuid, md5(%L || i)::uuid, ''walk'', DATE ''2024-02-01'' + i, TIMESTAMPTZ ''2024-02-01''
+		                    FROM generate_series(1, 10) i', s, s, s);
+		  END LOOP;
+		END $$;
+		SELECT wt_suspend_tenant('p_6');
+	SQL
+}
+add_dba_migration() {
+	local db=$1 version=$2
+	q -d "$db" -c 'SET client_min_messages = warning' \
+		-c "SELECT wt_add_migration($version, 'mood score', 'ALTER TABLE wellness_logs ADD COLUMN mood smallint')" \
+		-c 'CALL wt_run_migrations()' >/dev/null
+}
+
+echo "== fresh: CREATE EXTENSION (1.1)"
+q -d postgres -c 'CREATE DATABASE fresh'
+q -d fresh -c 'CREATE EXTENSION wellness_tenancy'
+populate fresh
+add_dba_migration fresh 3
+
+echo "== upgraded: 1.0, then ALTER EXTENSION UPDATE"
+q -d postgres -c 'CREATE DATABASE upgraded'
+q -d upgraded -c "CREATE EXTENSION wellness_tenancy VERSION '1.0'"
+populate upgraded
+add_dba_migration upgraded 2
+out=$(psql -X -v ON_ERROR_STOP=1 -d upgraded -c 'ALTER EXTENSION wellness_tenancy UPDATE' 2>&1) || { echo "$out"; fail "ALTER EXTENSION UPDATE"; }
+echo "$out"
+grep -q 'WARNING:  wellness_tenancy 1.1: 6 existing tenant(s) are behind tenant migration 3' <<<"$out" ||
+	fail "the update did not report the tenants behind"
+[ "$(q -d upgraded -c "SELECT count(*) FROM wt_tenant_drift() WHERE problem = 'behind on migrations'")" = 6 ] ||
+	fail "tenants not behind after the update"
+q -d upgraded -c 'SET client_min_messages = warning' -c 'CALL wt_run_migrations()'
+
+echo "== restored: the upgraded database through pg_dump / pg_restore"
+pg_dump -Fc -f "$work/upgraded.dump" upgraded
+q -d postgres -c 'CREATE DATABASE restored'
+pg_restore --exit-on-error -d restored "$work/upgraded.dump" >"$work/restore.log" 2>&1 ||
+	{ cat "$work/restore.log"; fail "pg_restore"; }
+
+checks() {
+	local db=$1
+	q -d "$db" <<-'SQL'
+		\echo -- extension
+		SELECT extversion FROM pg_extension WHERE extname = 'wellness_tenancy';
+		SELECT pg_describe_object(d.classid, d.objid, 0) FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
+		WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e' AND e.extname = 'wellness_tenancy' ORDER BY 1;
+		SELECT c.relname, x.condition FROM pg_extension e, unnest(e.extconfig, e.extcondition) AS x(reloid, condition)
+		JOIN pg_class c ON c.oid = x.reloid WHERE e.extname = 'wellness_tenancy' ORDER BY 1;
+		\echo -- migrations (numbers differ by path; content and order of shipped ones do not)
+		SELECT description, shipped, md5(ddl) FROM tenant_migrations ORDER BY description;
+		SELECT string_agg(description, ' < ' ORDER BY version) FROM tenant_migrations WHERE shipped;
+		\echo -- tenants
+		SELECT company_name, schema_name, status, placement,
+		       schema_version = (SELECT max(version) FROM tenant_migrations) AS at_latest
+		FROM tenants ORDER BY schema_name;
+		\echo -- tables and columns
+		SELECT table_schema, table_name, column_name, data_type, character_maximum_length, is_nullable, column_default
+		FROM information_schema.columns WHERE table_schema IN (SELECT schema_name FROM tenants) ORDER BY 1, 2, 3;
+		\echo -- indexes
+		SELECT schemaname, indexname, indexdef FROM pg_indexes
+		WHERE schemaname IN (SELECT schema_name FROM tenants) ORDER BY 1, 2;
+		\echo -- constraints
+		SELECT n.nspname, conname, pg_get_constraintdef(c.oid) FROM pg_constraint c
+		JOIN pg_namespace n ON n.oid = c.connamespace
+		WHERE n.nspname IN (SELECT schema_name FROM tenants) ORDER BY 1, 2;
+		\echo -- grants
+		SELECT n.nspname, c.relname, pg_get_userbyid(a.grantee), a.privilege_type
+		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,
+		     aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a
+		WHERE n.nspname IN (SELECT schema_name FROM tenants) ORDER BY 1, 2, 3, 4;
+		SELECT n.nspname, pg_get_userbyid(a.grantee), a.privilege_type
+		FROM pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a
+		WHERE n.nspname IN (SELECT schema_name FROM tenants) ORDER BY 1, 2, 3;
+		SELECT n.nspname, d.defaclobjtype, pg_get_userbyid(a.grantee), a.privilege_type
+		FROM pg_default_acl d JOIN pg_namespace n ON n.oid = d.defaclnamespace, aclexplode(d.defaclacl) a
+		ORDER BY 1, 2, 3, 4;
+		\echo -- data
+		SELECT format('SELECT %L, %L, count(*), md5(coalesce(string_agg(t::text, %L ORDER BY t::text), %L)) FROM %I.%I t',
+		              n.nspname, c.relname, '|', '', n.nspname, c.relname)
+		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname IN (SELECT schema_name FROM tenants) AND c.relkind = 'r' ORDER BY n.nspname, c.relname
+		\gexec
+		\echo -- drift
+		SELECT * FROM wt_tenant_drift();
+	SQL
+}
+for db in fresh upgraded restored; do checks "$db" >"$work/$db.txt"; done
+echo "checks: $(grep -c '' "$work/fresh.txt") lines per database"
+grep -q '^wellness_tenancy 1.1: index on wellness_logs(log_date), column employees.department|t|' "$work/fresh.txt" ||
+	fail "the 1.1 migration is missing from the checks"
+grep -q '^p_1|wellness_logs_log_date_idx|CREATE INDEX' "$work/fresh.txt" || fail "the 1.1 index is missing from the checks"
+for db in upgraded restored; do
+	if ! diff -u "$work/fresh.txt" "$work/$db.txt"; then
+		fail "$db differs from fresh"
+	fi
+	echo "$db: same extension objects, tenants, tables, indexes, constraints, grants, data and drift as fresh"
+done
+# Migrations keep their numbering through the restore.
+numbering="SELECT string_agg(version || ' ' || description, '; ' ORDER BY version) FROM tenant_migrations"
+upgraded_numbering=$(q -d upgraded -c "$numbering")
+restored_numbering=$(q -d restored -c "$numbering")
+echo "upgraded migrations: $upgraded_numbering"
+[ -n "$upgraded_numbering" ] && [ "$upgraded_numbering" = "$restored_numbering" ] ||
+	fail "migration numbering changed through dump and restore: $restored_numbering"
+echo "$name: PASS"
