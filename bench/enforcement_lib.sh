@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2016,SC2028,SC2059 # SQL text: literal $1, pgbench backslash commands, SQL templates as formats
 # Shared by bench/enforcement.sh and test/integration/enforcement_cost.sh:
 # builds the three databases of the enforcement benchmark and measures the
 # per-tenant workload with pgbench (TPS) and callgrind (instructions).
@@ -186,9 +187,7 @@ wt_bench_pgbench_script() {
 		echo '\set e random(1, :nemp)'
 		echo 'BEGIN;'
 		[ "$tenancy" = pinned ] || wt_bench_set_sql "$system" :t true
-		# shellcheck disable=SC2059 # the SQL templates are formats
 		printf "$WT_BENCH_LOOKUP_SQL\n" :e
-		# shellcheck disable=SC2059
 		printf "$WT_BENCH_TOTAL_SQL\n" :e
 		echo 'END;'
 	} >"$file"

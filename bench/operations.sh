@@ -22,6 +22,7 @@
 #
 #   bash bench/operations.sh                 # as root, after make install
 #   WT_OPS_LARGE=3000 bash bench/operations.sh   # a quicker, smaller run
+#   WT_OPS_PARTS=1 bash bench/operations.sh      # only the 1,000-tenant migration
 #
 # Takes about 20-30 minutes on a 2-core machine; it is not part of the test
 # suite.  Results: bench/OPERATIONS.md.
@@ -39,6 +40,8 @@ TOUCH=${WT_OPS_TOUCH:-1000}          # tenants one session touches (memory)
 EMPLOYEES=${WT_OPS_EMPLOYEES:-200}   # per tenant in the migration databases...
 LOGS=${WT_OPS_LOGS:-5}               # ...and wellness logs per employee
 FILL_BATCH=200                       # tenants per transaction while filling
+PARTS=${WT_OPS_PARTS:-"1 2"}         # 1: migration over MIG_TENANTS; 2: provisioning,
+                                     # memory, migration and pg_dump at LARGE
 
 q() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
 now() { date +%s.%N; }
@@ -155,6 +158,7 @@ load_data() {
 
 # --- 1. one migration over MIG_TENANTS tenants --------------------------
 
+if [[ " $PARTS " == *" 1 "* ]]; then
 echo
 echo "== 1. one migration over $MIG_TENANTS tenants ($EMPLOYEES employees, $((EMPLOYEES * LOGS)) wellness logs each)"
 for db in mig_ext mig_hand mig_hand_tx; do
@@ -207,6 +211,8 @@ migration_round "index on employees(full_name)" 5 \
 read -r sum_ext sum_hand sum_tx < <(awk '{e += $1; h += $2; t += $3} END {print e, h, t}' "$work/migration_rounds")
 echo "migration total over 3 DDLs: ratio $(fmt "$(ratio "$sum_ext" "$sum_hand")") against by hand (target <= 1.2), $(fmt "$(ratio "$sum_ext" "$sum_tx")") against by hand in transactions of 50"
 for db in mig_ext mig_hand mig_hand_tx; do q -d postgres -c "DROP DATABASE $db"; done
+fi
+[[ " $PARTS " == *" 2 "* ]] || { echo; echo "operations benchmark: done"; exit 0; }
 
 # --- 2 and 3. provisioning per tenant at SMALL and LARGE tenants; memory ----
 

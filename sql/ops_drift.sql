@@ -1,7 +1,7 @@
 -- Consistency: wt_tenant_drift() returns no rows when registry and catalog
 -- agree, and one row for each kind of drift: missing schema, missing and
 -- extra template table, missing grant (schema, table, sequence, default
--- privileges), a suspended tenant still reachable, an unregistered schema
+-- privileges), an unregistered schema
 -- that looks like a tenant, a tenant behind on migrations, a missing app
 -- role.  Runs in a database of its own, so that "no rows" means the whole
 -- database.
@@ -37,8 +37,8 @@ CREATE TABLE dr_3.step_counts (day date PRIMARY KEY, steps int);   -- extra tabl
 REVOKE USAGE ON SCHEMA dr_4 FROM wellness_app;                     -- missing grants
 REVOKE INSERT, DELETE ON dr_5.employees FROM wellness_app;
 ALTER DEFAULT PRIVILEGES IN SCHEMA dr_6 REVOKE ALL ON TABLES FROM wellness_app;
-SELECT wt_suspend_tenant('dr_7');                                  -- suspended, then
-GRANT USAGE ON SCHEMA dr_7 TO wellness_app;                        -- reachable again
+SELECT wt_suspend_tenant('dr_7');                                  -- not drift: a
+REVOKE USAGE ON SCHEMA dr_7 FROM wellness_app;                     -- held tenant
 CREATE SCHEMA lookalike;                                           -- unregistered
 CREATE TABLE lookalike.employees (id int);
 CREATE TABLE lookalike.wellness_logs (id int);

@@ -1,7 +1,7 @@
 -- Lifecycle: a suspended tenant cannot be set as the tenant and its data is
--- not served (not to the app role without a tenant either); resuming serves
--- it again; renaming changes the company, never the schema; dropping is
--- refused for an active tenant.
+-- not served (nor, with require_tenant, to an app session without a tenant);
+-- resuming serves it again; renaming changes the company, never the schema;
+-- dropping is refused for an active tenant.
 -- Runs in a database of its own (tenants lc_*), so that no other case's
 -- tenants are touched.
 \set regress_db :DBNAME
@@ -31,7 +31,7 @@ RESET search_path;
 SELECT count(*) AS acme_employees FROM lc_acme.employees;
 RESET ROLE;
 
--- Suspend.  The registry records it; the app role loses USAGE on the schema.
+-- Suspend.  The registry records it; the grants stay as they are.
 SELECT wt_suspend_tenant('lc_acme');
 SELECT schema_name, status, updated_at >= created_at AS updated FROM tenants ORDER BY 1;
 SELECT has_schema_privilege('wellness_app', 'lc_acme', 'USAGE') AS app_usage;
@@ -43,10 +43,17 @@ SET wellness_tenancy.tenant = 'lc_acme';
 \echo :LAST_ERROR_SQLSTATE
 SELECT wt_set_tenant('lc_acme');
 \echo :LAST_ERROR_SQLSTATE
--- Not served to the app role without a tenant either.
+-- An app session that fails closed (require_tenant, as recommended for the
+-- app role) reaches no tenant without setting one, a suspended one included.
+-- (The refusal's text is the isolation cases' to show: SQLSTATE only.)
+SET wellness_tenancy.require_tenant = on;
 SET ROLE wellness_app;
+\set VERBOSITY sqlstate
 SELECT count(*) FROM lc_acme.employees;
-\echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY terse
+RESET ROLE;
+RESET wellness_tenancy.require_tenant;
+SET ROLE wellness_app;
 -- The other tenant is unaffected.
 SELECT wt_set_tenant('lc_umbrella');
 SELECT count(*) AS umbrella_employees FROM employees;
@@ -56,7 +63,7 @@ RESET ROLE;
 -- The DBA without tenant context still reaches the data (to export or fix it).
 SELECT count(*) AS dba_sees FROM lc_acme.employees;
 
--- Resume: served again, USAGE back.
+-- Resume: served again.
 SELECT wt_resume_tenant('lc_acme');
 SELECT status FROM tenants WHERE schema_name = 'lc_acme';
 SELECT has_schema_privilege('wellness_app', 'lc_acme', 'USAGE') AS app_usage;

@@ -109,7 +109,8 @@ FROM tenant_migration_runs r JOIN wt_migration_progress p USING (run_id)
 ORDER BY run_id;
 SELECT count(*) AS tenants_with_index FROM pg_indexes WHERE indexname = 'wellness_logs_activity_type_idx';
 
--- A suspended tenant is migrated too, and stays unreachable for the app role.
+-- A suspended tenant is migrated too (it is current when resumed), and stays
+-- suspended.
 SELECT wt_suspend_tenant('co_2');
 SELECT wt_add_migration(12, 'department', 'ALTER TABLE employees ADD COLUMN team text');
 CALL wt_run_migrations();

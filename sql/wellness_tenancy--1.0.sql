@@ -458,13 +458,13 @@ DECLARE
     failed integer := 0;
     batch_number integer := 0;
     batch text[];
+    batch_versions integer[];
+    slot integer;
     tenant_schema text;
     tenant_version integer;
-    tenant_status text;
     started timestamptz;
     elapsed double precision;
     per_second double precision;
-    app_role text := pg_catalog.current_setting('wellness_tenancy.app_role');
     err_state text;
     err_message text;
     err_detail text;
@@ -513,26 +513,24 @@ BEGIN
     LOOP
         -- SET LOCAL: for this batch's transaction only.
         PERFORM pg_catalog.set_config('lock_timeout', coalesce(wt_run_migrations.lock_timeout, '0'), true);
-        batch := ARRAY(
-            SELECT t.schema_name::text FROM @extschema@.tenants t
-             WHERE t.status <> 'relocated' AND coalesce(t.schema_version, 0) < target
-               AND NOT EXISTS (SELECT 1 FROM @extschema@.tenant_migration_failures f
-                                WHERE f.run_id = run AND f.schema_name = t.schema_name)
-             ORDER BY t.schema_name
-             LIMIT wt_run_migrations.batch_size
-             FOR UPDATE SKIP LOCKED);
-        EXIT WHEN pg_catalog.cardinality(batch) = 0;
+        SELECT pg_catalog.array_agg(b.schema_name::text ORDER BY b.schema_name),
+               pg_catalog.array_agg(b.schema_version ORDER BY b.schema_name)
+          INTO batch, batch_versions
+          FROM (SELECT t.schema_name, t.schema_version FROM @extschema@.tenants t
+                 WHERE t.status <> 'relocated' AND coalesce(t.schema_version, 0) < target
+                   AND NOT EXISTS (SELECT 1 FROM @extschema@.tenant_migration_failures f
+                                    WHERE f.run_id = run AND f.schema_name = t.schema_name)
+                 ORDER BY t.schema_name
+                 LIMIT wt_run_migrations.batch_size
+                 FOR UPDATE OF t SKIP LOCKED) b;
+        EXIT WHEN batch IS NULL;
         batch_number := batch_number + 1;
 
-        FOREACH tenant_schema IN ARRAY batch LOOP
-            SELECT t.schema_version, t.status INTO tenant_version, tenant_status
-              FROM @extschema@.tenants t WHERE t.schema_name = tenant_schema;
+        FOR slot IN 1 .. pg_catalog.cardinality(batch) LOOP
+            tenant_schema := batch[slot];
+            tenant_version := batch_versions[slot];
             BEGIN
                 PERFORM @extschema@.wt_migrate_tenant(tenant_schema);
-                -- Migrating re-grants the app role; a suspended tenant stays unreachable.
-                IF tenant_status = 'suspended' AND pg_catalog.to_regrole(pg_catalog.quote_ident(app_role)) IS NOT NULL THEN
-                    EXECUTE pg_catalog.format('REVOKE USAGE ON SCHEMA %I FROM %I', tenant_schema, app_role);
-                END IF;
                 done := done + 1;
             EXCEPTION WHEN OTHERS THEN
                 GET STACKED DIAGNOSTICS err_state = RETURNED_SQLSTATE, err_message = MESSAGE_TEXT,
@@ -587,8 +585,12 @@ COMMENT ON PROCEDURE @extschema@.wt_run_migrations(integer, text) IS
     'apply pending tenant migrations to every tenant, in batches that commit as they go; resumable';
 
 -- --- Lifecycle: suspend, resume, rename ---
--- The app role's USAGE on the schema is revoked while a tenant is suspended,
--- so that its data is not served even to a session that sets no tenant.
+-- Suspension is a registry status, enforced by the isolation hooks in every
+-- backend from its next statement on: the tenant cannot be set, and a session
+-- that has it set is told "tenant ... is suspended".  Grants stay as they are,
+-- so that this message (not "permission denied" or "relation does not exist")
+-- is what the application sees; a session with no tenant set reaches it only
+-- where it reaches every tenant, i.e. without require_tenant.
 CREATE FUNCTION @extschema@.wt_suspend_tenant(schema_name text)
     RETURNS void
     LANGUAGE plpgsql
@@ -596,7 +598,6 @@ CREATE FUNCTION @extschema@.wt_suspend_tenant(schema_name text)
     AS $fn$
 DECLARE
     tenant @extschema@.tenants;
-    app_role text := pg_catalog.current_setting('wellness_tenancy.app_role');
 BEGIN
     PERFORM @extschema@.wt_require_no_tenant_context('suspend a tenant');
     tenant := @extschema@.wt_lock_tenant(wt_suspend_tenant.schema_name);
@@ -610,11 +611,7 @@ BEGIN
     END IF;
     UPDATE @extschema@.tenants t SET status = 'suspended', updated_at = pg_catalog.now()
      WHERE t.schema_name = tenant.schema_name;
-    IF pg_catalog.to_regnamespace(pg_catalog.quote_ident(tenant.schema_name)) IS NOT NULL
-       AND pg_catalog.to_regrole(pg_catalog.quote_ident(app_role)) IS NOT NULL THEN
-        EXECUTE pg_catalog.format('REVOKE USAGE ON SCHEMA %I FROM %I', tenant.schema_name, app_role);
-    END IF;
-    RAISE NOTICE 'tenant "%" suspended: it cannot be set as a session''s tenant and its schema is not served', tenant.schema_name;
+    RAISE NOTICE 'tenant "%" suspended: it cannot be set as the tenant, and sessions working for it are refused', tenant.schema_name;
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.wt_suspend_tenant(text) IS
@@ -652,6 +649,8 @@ BEGIN
     END IF;
     UPDATE @extschema@.tenants t SET status = 'active', updated_at = pg_catalog.now()
      WHERE t.schema_name = tenant.schema_name;
+    -- Served again: also where USAGE was taken away while it was held (a
+    -- relocation holds its incoming tenant suspended without USAGE).
     EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO %I', tenant.schema_name, app_role);
     SELECT pg_catalog.max(m.version) INTO latest FROM @extschema@.tenant_migrations m;
     IF coalesce(tenant.schema_version, 0) < latest THEN
@@ -810,12 +809,6 @@ BEGIN
         FROM tenant tn
         WHERE app_role_oid IS NOT NULL AND tn.nsp IS NOT NULL AND tn.status = 'active'
           AND NOT pg_catalog.has_schema_privilege(app_role_oid, tn.nsp, 'USAGE')
-      UNION ALL
-        SELECT tn.schema_name, 'suspended tenant reachable',
-               pg_catalog.format('role %I still has USAGE on schema %I of a suspended tenant', app_role, tn.schema_name)
-        FROM tenant tn
-        WHERE app_role_oid IS NOT NULL AND tn.nsp IS NOT NULL AND tn.status = 'suspended'
-          AND pg_catalog.has_schema_privilege(app_role_oid, tn.nsp, 'USAGE')
       UNION ALL
         SELECT a.schema_name, 'missing grant',
                pg_catalog.format('%s on %s %I.%I for role %I', pg_catalog.string_agg(p.privilege, ', ' ORDER BY p.ord),

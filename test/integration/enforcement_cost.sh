@@ -13,9 +13,11 @@
 # transactions; (I(2N) - I(N)) / N cancels start-up.  Repeatable to about
 # 0.1%, where pgbench on this machine swings by 25%.  bench/enforcement.sh is
 # the full benchmark (TPS too, RLS, 10,000 tenants); this is its quick gate.
+# shellcheck disable=SC2154 # <cluster>_DIR, _DATA, _PORT, _LOG are set by cluster_start
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export PATH="$(pg_config --bindir):$PATH"
+PATH="$(pg_config --bindir):$PATH"
+export PATH
 
 NTENANTS=100
 TXNS=${WT_COST_TXNS:-150}
@@ -36,7 +38,6 @@ wt_psql -d postgres -c "CREATE ROLE wellness_app LOGIN"
 wt_bench_create_ext ext_$NTENANTS $NTENANTS
 vacuumdb -q --analyze-only -d ext_$NTENANTS
 wt_bench_check ext ext_$NTENANTS
-# shellcheck disable=SC2154 # set by cluster_start
 wt_as_postgres "$ext_DIR" pg_ctl -D "$ext_DATA" -m fast -w stop >/dev/null
 # (a): an identical copy of the data directory, run without the library
 wt_as_postgres "$ext_DIR" cp -a "$ext_DATA" "$ext_DIR/data_a"

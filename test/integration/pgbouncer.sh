@@ -30,9 +30,11 @@
 #
 # Ends with PASS or FAIL (exit 1).  Run as root (or postgres); needs
 # PostgreSQL 15 with pgbench and pgbouncer (test/setup.sh) and `make install`.
+# shellcheck disable=SC2154 # <cluster>_DIR, _DATA, _PORT, _LOG are set by cluster_start
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export PATH="$(pg_config --bindir):$PATH"
+PATH="$(pg_config --bindir):$PATH"
+export PATH
 
 PGBOUNCER=${PGBOUNCER:-/usr/sbin/pgbouncer}
 NTENANTS=24
@@ -76,7 +78,6 @@ q() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
 
 # --- the cluster -----------------------------------------------------------------
 cluster_start main
-# shellcheck disable=SC2154 # set by cluster_start
 db_port=$main_PORT
 q -d postgres <<-'SQL'
 	CREATE ROLE wellness_app LOGIN;
@@ -317,6 +318,7 @@ fi
 refused=$(grep -c 'ERROR:  42501$' "$work/forgetful.out" || true)
 missing=$(grep -c 'ERROR:  42P01$' "$work/forgetful.out" || true)
 served=$(grep -c '^SERVED' "$work/forgetful.out" || true)
+# shellcheck disable=SC2016 # a literal $user
 no_tenant=$(grep -c '^TENANT none PATH "\$user", public$' "$work/forgetful.out" || true)
 expected_refused=$((NFORGETFUL / 3))
 expected_missing=$(((NFORGETFUL + 2) / 3))
