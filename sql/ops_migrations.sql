@@ -158,6 +158,29 @@ SELECT max(version) AS latest FROM tenant_migrations;
 CALL wt_run_migrations();
 SELECT schema_name, problem, detail FROM wt_tenant_drift();
 
+-- A migration that creates tables, run by another DBA role: the default
+-- privileges (those of the role that provisioned the tenants) do not cover
+-- what that role creates, so the step grants the app role what it lacks.
+-- Control first: that role creating a table outside a migration leaves it
+-- ungranted, and the consistency check reports it.
+CREATE ROLE wt_regress_other_dba SUPERUSER;
+SET ROLE wt_regress_other_dba;
+CREATE TABLE co_3.stray (x int);
+RESET ROLE;
+SELECT has_table_privilege('wellness_app', 'co_3.stray', 'SELECT') AS stray_granted;
+SELECT schema_name, problem, detail FROM wt_tenant_drift();
+DROP TABLE co_3.stray;
+SET ROLE wt_regress_other_dba;
+SELECT wt_add_migration(15, 'badges', 'CREATE TABLE badges (id serial PRIMARY KEY, name text NOT NULL)');
+CALL wt_run_migrations();
+RESET ROLE;
+SELECT count(*) FILTER (WHERE has_table_privilege('wellness_app', format('%I.badges', schema_name), 'INSERT')
+                          AND has_sequence_privilege('wellness_app', format('%I.badges_id_seq', schema_name), 'USAGE'))
+       AS tenants_granted,
+       count(*) AS tenants
+FROM tenants;
+SELECT schema_name, problem, detail FROM wt_tenant_drift();
+
 -- Administration is not for PUBLIC.
 SELECT p.proname, has_function_privilege('wellness_app', p.oid, 'EXECUTE') AS app_may_call
 FROM pg_proc p
@@ -167,3 +190,4 @@ ORDER BY 1;
 \c :regress_db
 SET client_min_messages = warning;
 DROP DATABASE ops_migrations_db;
+DROP ROLE wt_regress_other_dba;

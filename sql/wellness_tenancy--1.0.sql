@@ -81,11 +81,14 @@ CREATE TRIGGER tenants_provision
     BEFORE INSERT ON @extschema@.tenants
     FOR EACH ROW EXECUTE FUNCTION @extschema@.wt_registry_provision();
 
--- Every change to the registry invalidates the tenant cache of every backend.
+-- Every change to what the tenant cache holds (which schemas are tenants,
+-- their status and placement) invalidates the cache of every backend.  A
+-- migration's schema_version update does not: it would make every backend
+-- rebuild its cache once per migrated tenant.
 CREATE FUNCTION @extschema@.wt_registry_changed() RETURNS trigger
     LANGUAGE c AS 'MODULE_PATHNAME', 'wt_registry_changed';
 CREATE TRIGGER tenants_changed
-    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.tenants
+    AFTER INSERT OR UPDATE OF schema_name, status, placement OR DELETE OR TRUNCATE ON @extschema@.tenants
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.wt_registry_changed();
 
 ---------------------------------------------------------------------------

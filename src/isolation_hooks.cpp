@@ -224,9 +224,13 @@ void CheckObject(Oid class_id, Oid object_id) {
 	ReportTenantRefusal(tenant, "object", description);
 }
 
+uint64 relations_created = 0;
+
 void IsolationObjectAccess(ObjectAccessType access, Oid class_id, Oid object_id, int sub_id, void *arg) {
 	if (previous_object_access)
 		previous_object_access(access, class_id, object_id, sub_id, arg);
+	if (access == OAT_POST_CREATE && class_id == RelationRelationId && sub_id == 0)
+		relations_created++;
 	if (!EnforcementActive())
 		return;
 	switch (access) {
@@ -462,6 +466,10 @@ void IsolationProcessUtility(PlannedStmt *pstmt, const char *query_string, bool 
 }
 
 } // namespace
+
+uint64 RelationsCreated() {
+	return relations_created;
+}
 
 void InstallIsolationHooks() {
 	previous_executor_start = ExecutorStart_hook;

@@ -3,8 +3,14 @@
 // ../README.md ("How isolation is enforced").
 #pragma once
 
+#include "postgres_api.hpp"
+
 namespace wellness_tenancy {
 
 void InstallIsolationHooks();
+
+// How many relations (tables, sequences, views, indexes, ...) this backend
+// has created so far: a migration step that created none needs no new grants.
+uint64 RelationsCreated();
 
 } // namespace wellness_tenancy

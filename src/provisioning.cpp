@@ -6,6 +6,7 @@
 // template) and grants the app role.  It all runs in the caller's transaction,
 // so a failure anywhere leaves neither schema nor registry row behind.
 #include "cpp_boundary.hpp"
+#include "isolation_hooks.hpp"
 #include "tenant_context.hpp"
 #include "tenant_names.hpp"
 #include "tenant_registry.hpp"
@@ -122,6 +123,40 @@ int ExecuteWithText(const char *sql, int nargs, const char *const *values, bool 
 	return rc;
 }
 
+// A statement that runs for every tenant a migration reaches, planned once per
+// backend (SPI_keepplan) instead of once per tenant.  The text names the
+// extension's schema, so a different text (the extension re-created
+// elsewhere) plans it anew.
+struct SavedStatement {
+	char *sql = nullptr;
+	SPIPlanPtr plan = nullptr;
+};
+
+int ExecuteSaved(SavedStatement &saved, const char *sql, int nargs, const char *const *values, bool read_only) {
+	if (saved.plan == nullptr || strcmp(saved.sql, sql) != 0) {
+		Oid types[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+		SPIPlanPtr plan = SPI_prepare(sql, nargs, types);
+		if (plan == nullptr || SPI_keepplan(plan) != 0)
+			elog(ERROR, "wellness_tenancy: SPI_prepare failed (%s): %s", SPI_result_code_string(SPI_result), sql);
+		if (saved.plan != nullptr) {
+			SPI_freeplan(saved.plan);
+			pfree(saved.sql);
+		}
+		saved.sql = MemoryContextStrdup(TopMemoryContext, sql);
+		saved.plan = plan;
+	}
+	Datum datums[4];
+	char nulls[4];
+	for (int i = 0; i < nargs; i++) {
+		nulls[i] = values[i] ? ' ' : 'n';
+		datums[i] = values[i] ? CStringGetTextDatum(values[i]) : (Datum)0;
+	}
+	int rc = SPI_execute_plan(saved.plan, datums, nulls, read_only, 0);
+	if (rc < 0)
+		elog(ERROR, "wellness_tenancy: SPI failed (%s): %s", SPI_result_code_string(rc), sql);
+	return rc;
+}
+
 // --- migrations -------------------------------------------------------------------
 
 struct MigrationContext {
@@ -141,10 +176,11 @@ int ApplyMigrations(const char *schema_name, int from_version) {
 	char from[16];
 	snprintf(from, sizeof(from), "%d", from_version);
 	const char *args[1] = {from};
-	ExecuteWithText(psprintf("SELECT version, ddl FROM %s.tenant_migrations WHERE version > $1::int "
-	                         "ORDER BY version",
-	                         quote_identifier(ExtensionSchemaName())),
-	                1, args, true);
+	static SavedStatement pending;
+	ExecuteSaved(pending,
+	             psprintf("SELECT version, ddl FROM %s.tenant_migrations WHERE version > $1::int ORDER BY version",
+	                      quote_identifier(ExtensionSchemaName())),
+	             1, args, true);
 	SPITupleTable *migrations = SPI_tuptable;
 	uint64 count = SPI_processed;
 	int reached = from_version;
@@ -186,19 +222,72 @@ const char *RequireAppRole() {
 	return role;
 }
 
+// The schema's relations that lack one of the app role's explicit grants, as
+// GRANT lists, whether the role holds USAGE on the schema, and whether the
+// current role's default privileges in the schema already cover it.  The relations
+// are found through pg_depend's index on the referenced object (the schema),
+// so the cost is the tenant's own relations; GRANT ... ON ALL TABLES IN
+// SCHEMA scans all of pg_class, which grows with every tenant.
+const char *kMissingGrantsQuery = R"sql(
+WITH target AS (
+    SELECT pg_catalog.to_regnamespace(pg_catalog.quote_ident($1))::pg_catalog.oid AS nsp,
+           pg_catalog.to_regrole(pg_catalog.quote_ident($2))::pg_catalog.oid AS grantee,
+           pg_catalog.to_regrole(pg_catalog.quote_ident(CURRENT_USER))::pg_catalog.oid AS creator
+), rel AS (
+    SELECT c.relkind, pg_catalog.format('%I.%I', $1, c.relname) AS name,
+           (SELECT pg_catalog.count(DISTINCT a.privilege_type) FROM pg_catalog.aclexplode(c.relacl) a
+             WHERE a.grantee = t.grantee
+               AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE', 'USAGE')) AS granted
+    FROM target t
+    JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_namespace'::pg_catalog.regclass
+                               AND d.refobjid = t.nsp AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                               AND d.objsubid = 0
+    JOIN pg_catalog.pg_class c ON c.oid = d.objid
+    WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+)
+SELECT (SELECT pg_catalog.string_agg(name, ', ') FROM rel WHERE relkind <> 'S' AND granted < 4),
+       (SELECT pg_catalog.string_agg(name, ', ') FROM rel WHERE relkind = 'S' AND granted < 3),
+       EXISTS (SELECT FROM pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl) a, target t
+                WHERE n.oid = t.nsp AND a.grantee = t.grantee AND a.privilege_type = 'USAGE'),
+       (SELECT pg_catalog.count(DISTINCT d.defaclobjtype::pg_catalog.text || a.privilege_type)
+          FROM target t, pg_catalog.pg_default_acl d, pg_catalog.aclexplode(d.defaclacl) a
+         WHERE d.defaclrole = t.creator AND d.defaclnamespace = t.nsp
+           AND a.grantee = t.grantee
+           AND (d.defaclobjtype = 'r' AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
+                OR d.defaclobjtype = 'S' AND a.privilege_type IN ('USAGE', 'SELECT', 'UPDATE'))) = 7
+)sql";
+
 // USAGE on the schema, DML on its tables and sequences, and default
 // privileges so that tables and sequences a DBA adds later are covered too.
+// Grants only what is missing.
 void GrantAppRole(const char *schema_name) {
 	const char *schema = quote_identifier(schema_name);
-	const char *grantee = quote_identifier(RequireAppRole());
-	const char *statements[] = {
-	    "GRANT USAGE ON SCHEMA %s TO %s",
-	    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %s TO %s",
-	    "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA %s TO %s",
+	const char *role = RequireAppRole();
+	const char *grantee = quote_identifier(role);
+	// Not read-only: the snapshot must see the relations this transaction just created.
+	static SavedStatement missing_grants;
+	const char *args[2] = {schema_name, role};
+	if (ExecuteSaved(missing_grants, kMissingGrantsQuery, 2, args, false) != SPI_OK_SELECT)
+		elog(ERROR, "wellness_tenancy: unexpected result of the grants query");
+	char *tables = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	char *sequences = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+	char *has_usage = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3);
+	char *has_defaults = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4);
+	if (has_usage == nullptr || strcmp(has_usage, "t") != 0)
+		ExecuteOrFail(psprintf("GRANT USAGE ON SCHEMA %s TO %s", schema, grantee), SPI_OK_UTILITY);
+	if (tables != nullptr)
+		ExecuteOrFail(psprintf("GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE %s TO %s", tables, grantee),
+		              SPI_OK_UTILITY);
+	if (sequences != nullptr)
+		ExecuteOrFail(psprintf("GRANT USAGE, SELECT, UPDATE ON SEQUENCE %s TO %s", sequences, grantee),
+		              SPI_OK_UTILITY);
+	if (has_defaults != nullptr && strcmp(has_defaults, "t") == 0)
+		return;
+	const char *defaults[] = {
 	    "ALTER DEFAULT PRIVILEGES IN SCHEMA %s GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO %s",
 	    "ALTER DEFAULT PRIVILEGES IN SCHEMA %s GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO %s",
 	};
-	for (const char *statement : statements)
+	for (const char *statement : defaults)
 		ExecuteOrFail(psprintf(statement, schema, grantee), SPI_OK_UTILITY);
 }
 
@@ -440,24 +529,32 @@ Datum wt_migrate_tenant(PG_FUNCTION_ARGS) {
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "wellness_tenancy: SPI_connect failed");
 	const char *args[1] = {schema_name};
-	ExecuteWithText(psprintf("SELECT COALESCE(schema_version, 0) FROM %s WHERE schema_name = $1 FOR UPDATE",
-	                         RegistryTable()),
-	                1, args, false);
+	static SavedStatement lock_row;
+	ExecuteSaved(lock_row,
+	             psprintf("SELECT COALESCE(schema_version, 0) FROM %s WHERE schema_name = $1 FOR UPDATE",
+	                      RegistryTable()),
+	             1, args, false);
 	if (SPI_processed == 0)
 		ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
 		                errmsg("\"%s\" is not a registered tenant", schema_name)));
 	bool isnull;
 	int from_version = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	uint64 relations_before = RelationsCreated();
 	int reached = ApplyMigrations(schema_name, from_version);
 	if (reached != from_version) {
-		GrantAppRole(schema_name);
+		// A step that created no relation (ADD COLUMN, most CREATE INDEX
+		// runs...) changes nothing the app role needs granted.
+		if (RelationsCreated() != relations_before)
+			GrantAppRole(schema_name);
 		char version[16];
 		snprintf(version, sizeof(version), "%d", reached);
 		const char *update_args[2] = {schema_name, version};
-		ExecuteWithText(psprintf("UPDATE %s SET schema_version = $2::int, updated_at = pg_catalog.now() "
-		                         "WHERE schema_name = $1",
-		                         RegistryTable()),
-		                2, update_args, false);
+		static SavedStatement record_version;
+		ExecuteSaved(record_version,
+		             psprintf("UPDATE %s SET schema_version = $2::int, updated_at = pg_catalog.now() "
+		                      "WHERE schema_name = $1",
+		                      RegistryTable()),
+		             2, update_args, false);
 	}
 	SPI_finish();
 	PG_RETURN_INT32(reached);
