@@ -322,6 +322,9 @@ int ProvisionSchema(const char *schema_name) {
 	RequireUnusedSchemaName(schema_name);
 	(void)RequireAppRole(); // before anything is created, for a clear error
 	ExecuteOrFail(psprintf("CREATE SCHEMA %s", quote_identifier(schema_name)), SPI_OK_UTILITY);
+	// Default privileges first: the template's tables are created granted.
+	// The second pass grants whatever the migrations created otherwise.
+	GrantAppRole(schema_name);
 	int version = ApplyMigrations(schema_name, 0);
 	GrantAppRole(schema_name);
 	return version;
@@ -423,7 +426,17 @@ Datum wt_registry_provision(PG_FUNCTION_ARGS) {
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "wellness_tenancy: SPI_connect failed");
-	int version = ProvisionSchema(schema_name);
+	int version = 0;
+	BeginTenantAdministration();
+	PG_TRY();
+	{
+		version = ProvisionSchema(schema_name);
+	}
+	PG_FINALLY();
+	{
+		EndTenantAdministration();
+	}
+	PG_END_TRY();
 	SPI_finish();
 
 	int columns[2] = {att_schema, att_version};
@@ -460,9 +473,18 @@ Datum wt_create_tenant(PG_FUNCTION_ARGS) {
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "wellness_tenancy: SPI_connect failed");
 	const char *args[2] = {company_name, schema_name};
-	ExecuteWithText(psprintf("INSERT INTO %s (company_name, schema_name) VALUES ($1, $2) RETURNING id",
-	                         RegistryTable()),
-	                2, args, false);
+	BeginTenantAdministration();
+	PG_TRY();
+	{
+		ExecuteWithText(psprintf("INSERT INTO %s (company_name, schema_name) VALUES ($1, $2) RETURNING id",
+		                         RegistryTable()),
+		                2, args, false);
+	}
+	PG_FINALLY();
+	{
+		EndTenantAdministration();
+	}
+	PG_END_TRY();
 	bool isnull;
 	Datum inserted = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	memcpy(id, DatumGetUUIDP(inserted), sizeof(pg_uuid_t));

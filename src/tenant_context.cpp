@@ -14,7 +14,8 @@ bool local_tenant_only = false;
 
 // Set while tenant administration (wt_drop_tenant) works on tenants that are
 // otherwise refused to everyone (relocated).
-bool administering_tenants = false;
+// Depth of tenant administration brackets (see BeginTenantAdministration).
+int administration_depth = 0;
 
 // Bumped by the assign hooks whenever the tenant or require_tenant changes.
 uint64 settings_epoch = 0;
@@ -133,7 +134,7 @@ const char *TenantValueAfterCommit() {
 // which rolls the setting back with everything else.
 void LocalOnlyXactCallback(XactEvent event, void *arg) {
 	if (event == XACT_EVENT_ABORT)
-		administering_tenants = false;
+		administration_depth = 0;
 	if (!local_tenant_only || tenant_guc == nullptr)
 		return;
 	if (event != XACT_EVENT_PRE_COMMIT && event != XACT_EVENT_PRE_PREPARE)
@@ -192,7 +193,10 @@ bool EnforcementActive() {
 	if (TenantIsSet() || require_tenant)
 		return RegistryInstalled();
 	// Without tenant context only relocated tenants are refused.
-	return RegistryInstalled() && RegistryHasRelocatedTenants() && !administering_tenants;
+	// Tenant administration is checked first: provisioning creates a schema
+	// and a registry row per tenant, each of which invalidates the registry
+	// cache; asking it about relocated tenants would rebuild it per tenant.
+	return administration_depth == 0 && RegistryInstalled() && RegistryHasRelocatedTenants();
 }
 
 uint64 PolicyEpoch() { return settings_epoch + RegistryGeneration(); }
@@ -228,7 +232,7 @@ const TenantEntry *TenantRefusal(Oid namespace_oid) {
 	// A relocated tenant's data here is a stale copy: refused to everyone but
 	// the tenant administration that cleans it up.
 	if (tenant->status == TenantStatus::kRelocated)
-		return administering_tenants ? nullptr : tenant;
+		return administration_depth > 0 ? nullptr : tenant;
 	if (!TenantIsSet() && !require_tenant)
 		return nullptr;
 	if (TenantIsSet() && namespace_oid == CurrentTenantNamespace())
@@ -298,8 +302,11 @@ void RequireNoTenantContext(const char *operation) {
 		         errhint("Run it as a DBA role without require_tenant.")));
 }
 
-void BeginTenantAdministration() { administering_tenants = true; }
-void EndTenantAdministration() { administering_tenants = false; }
+void BeginTenantAdministration() { administration_depth++; }
+void EndTenantAdministration() {
+	if (administration_depth > 0)
+		administration_depth--;
+}
 
 void CheckTenantSetStatement(const VariableSetStmt *stmt) {
 	if (!local_tenant_only || stmt->is_local || stmt->name == nullptr ||

@@ -47,8 +47,10 @@ bool IsCurrentTenant(const TenantEntry *tenant);
 // context is in force.
 void RequireNoTenantContext(const char *operation);
 
-// Brackets tenant administration that must reach relocated tenants (refused
-// to everyone else).  Pair them with PG_TRY/PG_FINALLY; an abort also ends it.
+// Brackets tenant administration (provisioning, dropping) run without a
+// tenant context: it may reach relocated tenants (refused to everyone else)
+// and spares the hooks the registry cache.  Brackets nest.  Pair them with
+// PG_TRY/PG_FINALLY; an abort also ends them.
 void BeginTenantAdministration();
 void EndTenantAdministration();
 
