@@ -5,19 +5,8 @@
 -- that looks like a tenant, a tenant behind on migrations, a missing app
 -- role.  Runs in a database of its own, so that "no rows" means the whole
 -- database.
-\set regress_db :DBNAME
-SET client_min_messages = warning;
-DROP DATABASE IF EXISTS ops_drift_db;
-CREATE DATABASE ops_drift_db;
-\c ops_drift_db
-CREATE EXTENSION wellness_tenancy;
-DO $$ BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'wellness_app') THEN
-    CREATE ROLE wellness_app LOGIN;
-  END IF;
-END $$;
-SET client_min_messages = notice;
-\set VERBOSITY terse
+\set case_db ops_drift_db
+\i sql/include/case_database.psql
 
 -- No tenants, no drift; tenants just created, no drift.
 SELECT * FROM wt_tenant_drift();
@@ -73,4 +62,4 @@ SELECT has_function_privilege('wellness_app', 'wt_tenant_drift()', 'EXECUTE') AS
 
 \c :regress_db
 SET client_min_messages = warning;
-DROP DATABASE ops_drift_db;
+DROP DATABASE :case_db;

@@ -4,19 +4,8 @@
 -- dropping is refused for an active tenant.
 -- Runs in a database of its own (tenants lc_*), so that no other case's
 -- tenants are touched.
-\set regress_db :DBNAME
-SET client_min_messages = warning;
-DROP DATABASE IF EXISTS ops_lifecycle_db;
-CREATE DATABASE ops_lifecycle_db;
-\c ops_lifecycle_db
-CREATE EXTENSION wellness_tenancy;
-DO $$ BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'wellness_app') THEN
-    CREATE ROLE wellness_app LOGIN;
-  END IF;
-END $$;
-SET client_min_messages = notice;
-\set VERBOSITY terse
+\set case_db ops_lifecycle_db
+\i sql/include/case_database.psql
 
 SELECT wt_create_tenant('Acme Health', 'lc_acme') IS NOT NULL AS created,
        wt_create_tenant('Umbrella Corp', 'lc_umbrella') IS NOT NULL AS created;
@@ -154,4 +143,4 @@ ORDER BY 1;
 
 \c :regress_db
 SET client_min_messages = warning;
-DROP DATABASE ops_lifecycle_db;
+DROP DATABASE :case_db;

@@ -4,19 +4,8 @@
 -- new tenants start at the latest version, progress is visible in a view.
 -- Runs in a database of its own: a migration run reaches every tenant, and
 -- the tenants of other cases are not this case's to change.
-\set regress_db :DBNAME
-SET client_min_messages = warning;
-DROP DATABASE IF EXISTS ops_migrations_db;
-CREATE DATABASE ops_migrations_db;
-\c ops_migrations_db
-CREATE EXTENSION wellness_tenancy;
-DO $$ BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'wellness_app') THEN
-    CREATE ROLE wellness_app LOGIN;
-  END IF;
-END $$;
-SET client_min_messages = notice;
-\set VERBOSITY terse
+\set case_db ops_migrations_db
+\i sql/include/case_database.psql
 
 SELECT count(wt_create_tenant(format('Company %s', i), format('co_%s', i))) AS tenants
 FROM generate_series(1, 7) i;
@@ -189,5 +178,5 @@ ORDER BY 1;
 
 \c :regress_db
 SET client_min_messages = warning;
-DROP DATABASE ops_migrations_db;
+DROP DATABASE :case_db;
 DROP ROLE wt_regress_other_dba;

@@ -2,19 +2,8 @@
 -- size, live rows, reads and writes since the statistics were reset), the
 -- noisiest tenant first.  Runs in a database of its own, so that the ranking
 -- holds only this case's tenants.
-\set regress_db :DBNAME
-SET client_min_messages = warning;
-DROP DATABASE IF EXISTS ops_monitoring_db;
-CREATE DATABASE ops_monitoring_db;
-\c ops_monitoring_db
-CREATE EXTENSION wellness_tenancy;
-DO $$ BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'wellness_app') THEN
-    CREATE ROLE wellness_app LOGIN;
-  END IF;
-END $$;
-SET client_min_messages = notice;
-\set VERBOSITY terse
+\set case_db ops_monitoring_db
+\i sql/include/case_database.psql
 
 SELECT count(wt_create_tenant(c, s)) AS tenants
 FROM (VALUES ('Quiet Co', 'mon_quiet'), ('Busy Co', 'mon_busy'), ('Medium Co', 'mon_medium'),
@@ -72,4 +61,4 @@ SELECT has_table_privilege('wellness_app', 'wt_tenant_stats', 'SELECT') AS app_m
 
 \c :regress_db
 SET client_min_messages = warning;
-DROP DATABASE ops_monitoring_db;
+DROP DATABASE :case_db;

@@ -370,6 +370,19 @@ void RequireNoOutsideDependents(const char *schema_name) {
 		                errhint("Drop or change those objects first; offboarding touches nothing but the tenant.")));
 }
 
+// The start of a function that administers one tenant named by its first
+// argument: no tenant context, a schema name, an SPI connection.
+const char *BeginTenantCall(FunctionCallInfo fcinfo, const char *operation) {
+	RequireNoTenantContext(operation);
+	if (PG_ARGISNULL(0))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+		                errmsg("tenant schema name must not be NULL")));
+	const char *schema_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "wellness_tenancy: SPI_connect failed");
+	return schema_name;
+}
+
 // Registry column numbers of the trigger's relation.
 int RegistryColumn(TupleDesc desc, const char *name) {
 	int attnum = SPI_fnumber(desc, name);
@@ -427,16 +440,7 @@ Datum wt_registry_provision(PG_FUNCTION_ARGS) {
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "wellness_tenancy: SPI_connect failed");
 	int version = 0;
-	BeginTenantAdministration();
-	PG_TRY();
-	{
-		version = ProvisionSchema(schema_name);
-	}
-	PG_FINALLY();
-	{
-		EndTenantAdministration();
-	}
-	PG_END_TRY();
+	AsTenantAdministration([&] { version = ProvisionSchema(schema_name); });
 	SPI_finish();
 
 	int columns[2] = {att_schema, att_version};
@@ -473,18 +477,11 @@ Datum wt_create_tenant(PG_FUNCTION_ARGS) {
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "wellness_tenancy: SPI_connect failed");
 	const char *args[2] = {company_name, schema_name};
-	BeginTenantAdministration();
-	PG_TRY();
-	{
+	AsTenantAdministration([&] {
 		ExecuteWithText(psprintf("INSERT INTO %s (company_name, schema_name) VALUES ($1, $2) RETURNING id",
 		                         RegistryTable()),
 		                2, args, false);
-	}
-	PG_FINALLY();
-	{
-		EndTenantAdministration();
-	}
-	PG_END_TRY();
+	});
 	bool isnull;
 	Datum inserted = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	memcpy(id, DatumGetUUIDP(inserted), sizeof(pg_uuid_t));
@@ -494,14 +491,7 @@ Datum wt_create_tenant(PG_FUNCTION_ARGS) {
 
 PG_FUNCTION_INFO_V1(wt_drop_tenant);
 Datum wt_drop_tenant(PG_FUNCTION_ARGS) {
-	RequireNoTenantContext("drop a tenant");
-	if (PG_ARGISNULL(0))
-		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-		                errmsg("tenant schema name must not be NULL")));
-	const char *schema_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "wellness_tenancy: SPI_connect failed");
+	const char *schema_name = BeginTenantCall(fcinfo, "drop a tenant");
 	const char *args[1] = {schema_name};
 	LockSchemaName(schema_name);
 	ExecuteWithText(psprintf("SELECT status FROM %s WHERE schema_name = $1 FOR UPDATE", RegistryTable()), 1,
@@ -518,20 +508,13 @@ Datum wt_drop_tenant(PG_FUNCTION_ARGS) {
 		                errmsg("cannot drop active tenant \"%s\"", schema_name),
 		                errdetail("Only suspended or relocated tenants can be dropped."),
 		                errhint("Suspend it first: SELECT wt_suspend_tenant('%s');", schema_name)));
-	BeginTenantAdministration();
-	PG_TRY();
-	{
+	AsTenantAdministration([&] {
 		if (OidIsValid(get_namespace_oid(schema_name, true))) {
 			RequireNoOutsideDependents(schema_name);
 			ExecuteOrFail(psprintf("DROP SCHEMA %s CASCADE", quote_identifier(schema_name)), SPI_OK_UTILITY);
 		}
 		ExecuteWithText(psprintf("DELETE FROM %s WHERE schema_name = $1", RegistryTable()), 1, args, false);
-	}
-	PG_FINALLY();
-	{
-		EndTenantAdministration();
-	}
-	PG_END_TRY();
+	});
 	SPI_finish();
 	ereport(NOTICE, (errmsg("tenant \"%s\" dropped: schema and registry row removed", schema_name)));
 	PG_RETURN_VOID();
@@ -542,14 +525,7 @@ Datum wt_drop_tenant(PG_FUNCTION_ARGS) {
 // procedure calls it once per tenant.
 PG_FUNCTION_INFO_V1(wt_migrate_tenant);
 Datum wt_migrate_tenant(PG_FUNCTION_ARGS) {
-	RequireNoTenantContext("migrate a tenant");
-	if (PG_ARGISNULL(0))
-		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-		                errmsg("tenant schema name must not be NULL")));
-	const char *schema_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "wellness_tenancy: SPI_connect failed");
+	const char *schema_name = BeginTenantCall(fcinfo, "migrate a tenant");
 	const char *args[1] = {schema_name};
 	static SavedStatement lock_row;
 	ExecuteSaved(lock_row,

@@ -54,6 +54,23 @@ void RequireNoTenantContext(const char *operation);
 void BeginTenantAdministration();
 void EndTenantAdministration();
 
+// Runs body inside such a bracket, closed on error too.  Like all code here,
+// body keeps no object with a destructor alive across PostgreSQL calls
+// (cpp_boundary.hpp): an error longjmps through it.
+template <typename Body>
+void AsTenantAdministration(Body &&body) {
+	BeginTenantAdministration();
+	PG_TRY();
+	{
+		body();
+	}
+	PG_FINALLY();
+	{
+		EndTenantAdministration();
+	}
+	PG_END_TRY();
+}
+
 // Called from ProcessUtility for SET/RESET: refuses a session-level SET of the
 // tenant in local-only mode before it happens.
 void CheckTenantSetStatement(const VariableSetStmt *stmt);

@@ -16,14 +16,7 @@
 # and imported into another database, as bench/OPERATIONS.md documents.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source test/lib/cluster.sh
-cluster_cleanup_on_exit
-
-name=dump_restore
-fail() { echo "$name: FAIL: $*" >&2; exit 1; }
-q() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/wt-dump-restore.XXXXXX")
-trap 'status=$?; rm -rf "$work"; cluster_stop_all "$status"; exit "$status"' EXIT
+source test/lib/integration.sh dump_restore
 
 cluster_start dump
 tenants=100

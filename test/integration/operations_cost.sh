@@ -14,16 +14,12 @@
 # regressions it guards against measured 3x to 36x).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source test/lib/cluster.sh
-cluster_cleanup_on_exit
+source test/lib/integration.sh operations_cost
 
-name=operations_cost
 tenants=${WT_COST_TENANTS:-500}
 rounds=3
 max_migration_ratio=1.6
 max_provisioning_ratio=1.5
-fail() { echo "$name: FAIL: $*" >&2; exit 1; }
-q() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
 now() { date +%s.%N; }
 # Seconds a SQL file takes through psql.
 time_file() {
@@ -57,8 +53,6 @@ report() { # what extension-label baseline-label gate
 	printf '%s: %s: %s %.3f s, %s %.3f s (best of %d) -> ratio %.2f (gate %s)\n' \
 		"$name" "$1" "$2" "$ext_best" "$3" "$base_best" "$rounds" "$ratio" "$4"
 }
-work=$(mktemp -d "${TMPDIR:-/tmp}/wt-$name.XXXXXX")
-trap 'status=$?; rm -rf "$work"; cluster_stop_all "$status"; exit "$status"' EXIT
 
 cluster_start cost
 q -d postgres -c "CREATE ROLE wellness_app LOGIN" -c "CREATE DATABASE ext" -c "CREATE DATABASE cs"

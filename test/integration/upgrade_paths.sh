@@ -14,14 +14,7 @@
 # every tenant is at the latest version, not the numbers.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source test/lib/cluster.sh
-cluster_cleanup_on_exit
-
-name=upgrade_paths
-fail() { echo "$name: FAIL: $*" >&2; exit 1; }
-q() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/wt-upgrade-paths.XXXXXX")
-trap 'status=$?; rm -rf "$work"; cluster_stop_all "$status"; exit "$status"' EXIT
+source test/lib/integration.sh upgrade_paths
 
 cluster_start upgrade
 q -d postgres -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'wellness_app') THEN CREATE ROLE wellness_app LOGIN; END IF; END \$\$"
