@@ -104,7 +104,7 @@ done
 a_data=$ext_DIR/data_a a_port=
 stop_a() {
 	if [ -f "$a_data/postmaster.pid" ]; then
-		wt_as_postgres "$ext_DIR" pg_ctl -D "$a_data" -m fast -w stop >/dev/null 2>&1 || true
+		cluster_as_postgres "$ext_DIR" pg_ctl -D "$a_data" -m fast -w stop >/dev/null 2>&1 || true
 	fi
 }
 
@@ -131,13 +131,13 @@ for nt in $tenant_counts; do
 done
 
 say "copying (b)'s data directory for (a), which runs it with shared_preload_libraries = ''"
-wt_as_postgres "$ext_DIR" pg_ctl -D "$ext_DATA" -m fast -w stop >/dev/null
-wt_as_postgres "$ext_DIR" cp -a "$ext_DATA" "$a_data"
-wt_as_postgres "$ext_DIR" pg_ctl -D "$ext_DATA" -l "$ext_LOG" -w start >/dev/null
+cluster_as_postgres "$ext_DIR" pg_ctl -D "$ext_DATA" -m fast -w stop >/dev/null
+cluster_as_postgres "$ext_DIR" cp -a "$ext_DATA" "$a_data"
+cluster_as_postgres "$ext_DIR" pg_ctl -D "$ext_DATA" -l "$ext_LOG" -w start >/dev/null
 a_port=$((ext_PORT + 100))
 for attempt in $(seq 20); do
 	while (exec 3<>"/dev/tcp/127.0.0.1/$a_port") 2>/dev/null; do a_port=$((a_port + 1)); done
-	if wt_as_postgres "$ext_DIR" pg_ctl -D "$a_data" -l "$ext_DIR/server_a.log" -w \
+	if cluster_as_postgres "$ext_DIR" pg_ctl -D "$a_data" -l "$ext_DIR/server_a.log" -w \
 		-o "-c port=$a_port -c shared_preload_libraries=" start >/dev/null; then
 		break
 	fi
@@ -218,12 +218,12 @@ done
 # --- callgrind ------------------------------------------------------------------
 say "stopping the servers for the single-user callgrind runs; (a) is copied again from (b)"
 stop_a
-wt_as_postgres "$ext_DIR" pg_ctl -D "$ext_DATA" -m fast -w stop >/dev/null
-wt_as_postgres "$rls_DIR" pg_ctl -D "$rls_DATA" -m fast -w stop >/dev/null
+cluster_as_postgres "$ext_DIR" pg_ctl -D "$ext_DATA" -m fast -w stop >/dev/null
+cluster_as_postgres "$rls_DIR" pg_ctl -D "$rls_DATA" -m fast -w stop >/dev/null
 # A fresh copy for (a): the pgbench runs left different statistics in the two
 # directories, and callgrind should see the same state on both sides.
-wt_as_postgres "$ext_DIR" rm -rf "$a_data"
-wt_as_postgres "$ext_DIR" cp -a "$ext_DATA" "$a_data"
+cluster_as_postgres "$ext_DIR" rm -rf "$a_data"
+cluster_as_postgres "$ext_DIR" cp -a "$ext_DATA" "$a_data"
 wt_bench_single_user_enforces "$ext_DIR" "$ext_DATA" "ext_${tenant_counts%% *}" ||
 	{ echo "enforcement.sh: the measured configurations are not what they claim" >&2; exit 2; }
 say "checked: in single-user mode (b) refuses another tenant's table (42501), (a) serves it"

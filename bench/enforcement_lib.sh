@@ -25,18 +25,6 @@ WT_BENCH_NEMP=${WT_BENCH_NEMP:-20}    # employees per tenant
 WT_BENCH_NLOGS=${WT_BENCH_NLOGS:-5}   # wellness_logs rows per employee
 WT_BENCH_BATCH=200                    # tenants per transaction while provisioning
 
-# Runs a command as the OS user postgres (directly when we are postgres), from
-# a directory postgres can enter.
-wt_as_postgres() {
-	local dir=$1
-	shift
-	if [ "$(id -u)" -eq 0 ]; then
-		(cd "$dir" && runuser -u postgres -- "$@")
-	else
-		(cd "$dir" && "$@")
-	fi
-}
-
 wt_psql() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
 
 # --- building the databases --------------------------------------------------
@@ -269,7 +257,7 @@ wt_bench_callgrind() {
 	local dir=$1 data=$2 db=$3 sql=$4 out=$5
 	shift 5
 	local stdout=${out%.out}.stdout
-	if ! wt_as_postgres "$dir" valgrind --tool=callgrind --callgrind-out-file="$out" \
+	if ! cluster_as_postgres "$dir" valgrind --tool=callgrind --callgrind-out-file="$out" \
 		"$(pg_config --bindir)/postgres" --single "$@" -D "$data" "$db" \
 		<"$sql" >"$stdout" 2>"${out%.out}.stderr"; then
 		echo "wt_bench_callgrind: postgres --single failed on $sql; end of its output:" >&2
@@ -346,7 +334,7 @@ wt_bench_extension_profile() {
 # same read returns tenant_2's rows.
 wt_bench_single_user_enforces() {
 	local dir=$1 data=$2 db=$3 out
-	out=$(wt_as_postgres "$dir" "$(pg_config --bindir)/postgres" --single -c log_error_verbosity=verbose \
+	out=$(cluster_as_postgres "$dir" "$(pg_config --bindir)/postgres" --single -c log_error_verbosity=verbose \
 		-D "$data" "$db" 2>&1 <<-'SQL'
 		SET wellness_tenancy.require_tenant = on;
 		SET SESSION AUTHORIZATION wellness_app;
@@ -361,7 +349,7 @@ wt_bench_single_user_enforces() {
 		echo "$out" >&2
 		return 1
 	fi
-	out=$(wt_as_postgres "$dir" "$(pg_config --bindir)/postgres" --single -c shared_preload_libraries= \
+	out=$(cluster_as_postgres "$dir" "$(pg_config --bindir)/postgres" --single -c shared_preload_libraries= \
 		-D "$data" "$db" 2>&1 <<-'SQL'
 		SET SESSION AUTHORIZATION wellness_app;
 		BEGIN;

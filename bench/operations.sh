@@ -66,28 +66,24 @@ q -d postgres -c "CREATE ROLE wellness_app LOGIN"
 
 # --- databases -----------------------------------------------------------
 
-# The extension, tenants t_<from>..t_<to> through wt_create_tenant.
-fill_ext() {
-	local db=$1 from=$2 to=$3 lo hi
+# Tenants t_<from>..t_<to>, FILL_BATCH to a transaction: STATEMENT is a
+# printf format taking the first and last number of a batch.
+fill() { # fill DB FROM TO STATEMENT
+	local db=$1 from=$2 to=$3 statement=$4 lo hi
 	for ((lo = from; lo <= to; lo += FILL_BATCH)); do
 		hi=$((lo + FILL_BATCH - 1))
 		[ "$hi" -le "$to" ] || hi=$to
-		echo "SELECT count(wt_create_tenant('Company ' || i, 't_' || i)) FROM generate_series($lo, $hi) i;"
+		printf "$statement\n" "$lo" "$hi"
 	done | q -d "$db" >/dev/null
 }
+# Through wt_create_tenant, and through the case study's INSERT INTO tenants.
+fill_ext() { fill "$1" "$2" "$3" "SELECT count(wt_create_tenant('Company ' || i, 't_' || i)) FROM generate_series(%d, %d) i;"; }
+fill_cs() { fill "$1" "$2" "$3" "INSERT INTO tenants (company_name, schema_name) SELECT 'Company ' || i, 't_' || i FROM generate_series(%d, %d) i;"; }
 # The case study, verbatim: its registry and its two AFTER INSERT triggers.
 create_case_study() {
 	local db=$1
 	q -d postgres -c "CREATE DATABASE $db"
 	q -d "$db" -f test/lib/case_study.sql >/dev/null
-}
-fill_cs() {
-	local db=$1 from=$2 to=$3 lo hi
-	for ((lo = from; lo <= to; lo += FILL_BATCH)); do
-		hi=$((lo + FILL_BATCH - 1))
-		[ "$hi" -le "$to" ] || hi=$to
-		echo "INSERT INTO tenants (company_name, schema_name) SELECT 'Company ' || i, 't_' || i FROM generate_series($lo, $hi) i;"
-	done | q -d "$db" >/dev/null
 }
 # EMPLOYEES employees with LOGS wellness logs each in every tenant.
 load_data() {

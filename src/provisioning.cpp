@@ -109,15 +109,24 @@ void ExecuteOrFail(const char *sql, int expected) {
 		elog(ERROR, "wellness_tenancy: SPI_execute failed (%s): %s", SPI_result_code_string(rc), sql);
 }
 
-int ExecuteWithText(const char *sql, int nargs, const char *const *values, bool read_only) {
-	Oid types[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
-	Datum datums[4];
-	char nulls[4];
-	for (int i = 0; i < nargs; i++) {
-		nulls[i] = values[i] ? ' ' : 'n';
-		datums[i] = values[i] ? CStringGetTextDatum(values[i]) : (Datum)0;
+// Up to four text arguments (NULL for SQL NULL) of an SPI statement.
+constexpr int kMaxTextArguments = 4;
+const Oid kTextTypes[kMaxTextArguments] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+struct TextArguments {
+	Datum datums[kMaxTextArguments];
+	char nulls[kMaxTextArguments];
+	TextArguments(int nargs, const char *const *values) {
+		Assert(nargs <= kMaxTextArguments);
+		for (int i = 0; i < nargs; i++) {
+			nulls[i] = values[i] ? ' ' : 'n';
+			datums[i] = values[i] ? CStringGetTextDatum(values[i]) : (Datum)0;
+		}
 	}
-	int rc = SPI_execute_with_args(sql, nargs, types, datums, nulls, read_only, 0);
+};
+
+int ExecuteWithText(const char *sql, int nargs, const char *const *values, bool read_only) {
+	TextArguments args(nargs, values);
+	int rc = SPI_execute_with_args(sql, nargs, const_cast<Oid *>(kTextTypes), args.datums, args.nulls, read_only, 0);
 	if (rc < 0)
 		elog(ERROR, "wellness_tenancy: SPI failed (%s): %s", SPI_result_code_string(rc), sql);
 	return rc;
@@ -134,8 +143,7 @@ struct SavedStatement {
 
 int ExecuteSaved(SavedStatement &saved, const char *sql, int nargs, const char *const *values, bool read_only) {
 	if (saved.plan == nullptr || strcmp(saved.sql, sql) != 0) {
-		Oid types[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
-		SPIPlanPtr plan = SPI_prepare(sql, nargs, types);
+		SPIPlanPtr plan = SPI_prepare(sql, nargs, const_cast<Oid *>(kTextTypes));
 		if (plan == nullptr || SPI_keepplan(plan) != 0)
 			elog(ERROR, "wellness_tenancy: SPI_prepare failed (%s): %s", SPI_result_code_string(SPI_result), sql);
 		if (saved.plan != nullptr) {
@@ -145,13 +153,8 @@ int ExecuteSaved(SavedStatement &saved, const char *sql, int nargs, const char *
 		saved.sql = MemoryContextStrdup(TopMemoryContext, sql);
 		saved.plan = plan;
 	}
-	Datum datums[4];
-	char nulls[4];
-	for (int i = 0; i < nargs; i++) {
-		nulls[i] = values[i] ? ' ' : 'n';
-		datums[i] = values[i] ? CStringGetTextDatum(values[i]) : (Datum)0;
-	}
-	int rc = SPI_execute_plan(saved.plan, datums, nulls, read_only, 0);
+	TextArguments args(nargs, values);
+	int rc = SPI_execute_plan(saved.plan, args.datums, args.nulls, read_only, 0);
 	if (rc < 0)
 		elog(ERROR, "wellness_tenancy: SPI failed (%s): %s", SPI_result_code_string(rc), sql);
 	return rc;
@@ -257,13 +260,27 @@ SELECT (SELECT pg_catalog.string_agg(name, ', ') FROM rel WHERE relkind <> 'S' A
                 OR d.defaclobjtype = 'S' AND a.privilege_type IN ('USAGE', 'SELECT', 'UPDATE'))) = 7
 )sql";
 
+// USAGE on the schema and default privileges, so that the tables and
+// sequences the current role creates in it later are granted as they are
+// created.
+void GrantSchemaToAppRole(const char *schema, const char *grantee, bool usage, bool defaults) {
+	if (usage)
+		ExecuteOrFail(psprintf("GRANT USAGE ON SCHEMA %s TO %s", schema, grantee), SPI_OK_UTILITY);
+	if (!defaults)
+		return;
+	const char *statements[] = {
+	    "ALTER DEFAULT PRIVILEGES IN SCHEMA %s GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO %s",
+	    "ALTER DEFAULT PRIVILEGES IN SCHEMA %s GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO %s",
+	};
+	for (const char *statement : statements)
+		ExecuteOrFail(psprintf(statement, schema, grantee), SPI_OK_UTILITY);
+}
+
 // USAGE on the schema, DML on its tables and sequences, and default
 // privileges so that tables and sequences a DBA adds later are covered too.
 // Grants only what is missing.
 void GrantAppRole(const char *schema_name) {
-	const char *schema = quote_identifier(schema_name);
 	const char *role = RequireAppRole();
-	const char *grantee = quote_identifier(role);
 	// Not read-only: the snapshot must see the relations this transaction just created.
 	static SavedStatement missing_grants;
 	const char *args[2] = {schema_name, role};
@@ -273,22 +290,15 @@ void GrantAppRole(const char *schema_name) {
 	char *sequences = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
 	char *has_usage = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3);
 	char *has_defaults = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4);
-	if (has_usage == nullptr || strcmp(has_usage, "t") != 0)
-		ExecuteOrFail(psprintf("GRANT USAGE ON SCHEMA %s TO %s", schema, grantee), SPI_OK_UTILITY);
+	const char *grantee = quote_identifier(role);
 	if (tables != nullptr)
 		ExecuteOrFail(psprintf("GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE %s TO %s", tables, grantee),
 		              SPI_OK_UTILITY);
 	if (sequences != nullptr)
 		ExecuteOrFail(psprintf("GRANT USAGE, SELECT, UPDATE ON SEQUENCE %s TO %s", sequences, grantee),
 		              SPI_OK_UTILITY);
-	if (has_defaults != nullptr && strcmp(has_defaults, "t") == 0)
-		return;
-	const char *defaults[] = {
-	    "ALTER DEFAULT PRIVILEGES IN SCHEMA %s GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO %s",
-	    "ALTER DEFAULT PRIVILEGES IN SCHEMA %s GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO %s",
-	};
-	for (const char *statement : defaults)
-		ExecuteOrFail(psprintf(statement, schema, grantee), SPI_OK_UTILITY);
+	GrantSchemaToAppRole(quote_identifier(schema_name), grantee, strcmp(has_usage, "t") != 0,
+	                     strcmp(has_defaults, "t") != 0);
 }
 
 // Serialises provisioning of one schema name across sessions, so that two
@@ -320,11 +330,12 @@ void RequireUnusedSchemaName(const char *schema_name) {
 int ProvisionSchema(const char *schema_name) {
 	LockSchemaName(schema_name);
 	RequireUnusedSchemaName(schema_name);
-	(void)RequireAppRole(); // before anything is created, for a clear error
-	ExecuteOrFail(psprintf("CREATE SCHEMA %s", quote_identifier(schema_name)), SPI_OK_UTILITY);
+	const char *grantee = quote_identifier(RequireAppRole()); // before anything is created, for a clear error
+	const char *schema = quote_identifier(schema_name);
+	ExecuteOrFail(psprintf("CREATE SCHEMA %s", schema), SPI_OK_UTILITY);
 	// Default privileges first: the template's tables are created granted.
-	// The second pass grants whatever the migrations created otherwise.
-	GrantAppRole(schema_name);
+	// GrantAppRole then grants whatever the migrations created otherwise.
+	GrantSchemaToAppRole(schema, grantee, true, true);
 	int version = ApplyMigrations(schema_name, 0);
 	GrantAppRole(schema_name);
 	return version;

@@ -38,9 +38,9 @@ wt_psql -d postgres -c "CREATE ROLE wellness_app LOGIN"
 wt_bench_create_ext ext_$NTENANTS $NTENANTS
 vacuumdb -q --analyze-only -d ext_$NTENANTS
 wt_bench_check ext ext_$NTENANTS
-wt_as_postgres "$ext_DIR" pg_ctl -D "$ext_DATA" -m fast -w stop >/dev/null
+cluster_as_postgres "$ext_DIR" pg_ctl -D "$ext_DATA" -m fast -w stop >/dev/null
 # (a): an identical copy of the data directory, run without the library
-wt_as_postgres "$ext_DIR" cp -a "$ext_DATA" "$ext_DIR/data_a"
+cluster_as_postgres "$ext_DIR" cp -a "$ext_DATA" "$ext_DIR/data_a"
 wt_bench_single_user_enforces "$ext_DIR" "$ext_DATA" ext_$NTENANTS ||
 	fail "the measured configurations are not what they claim"
 echo "checked: in single-user mode, (b) refuses another tenant's table (42501), (a) serves it"

@@ -24,7 +24,7 @@ _CLUSTER_NAMES=()
 
 # Runs a command as the OS user postgres (as ourselves when not root), from a
 # directory postgres can enter: the caller's cwd may be a 0700 temp clone.
-_cluster_as_postgres() {
+cluster_as_postgres() {
 	local dir=$1
 	shift
 	if [ "$(id -u)" -eq 0 ]; then
@@ -66,7 +66,7 @@ cluster_start() {
 	if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir"; fi
 
 	local data=$dir/data log=$dir/server.log
-	if ! _cluster_as_postgres "$dir" "$PG_BINDIR/initdb" -D "$data" -U postgres \
+	if ! cluster_as_postgres "$dir" "$PG_BINDIR/initdb" -D "$data" -U postgres \
 		--encoding=UTF8 --locale=C --auth=trust --no-sync >"$dir/initdb.log" 2>&1; then
 		echo "cluster_start: initdb failed for '$name':" >&2
 		cat "$dir/initdb.log" >&2
@@ -106,7 +106,7 @@ cluster_start() {
 			echo "include 'cluster.conf'" >>"$data/postgresql.conf"
 		fi
 		rm -f "$log" # so that the check below sees this attempt only
-		if _cluster_as_postgres "$dir" "$PG_BINDIR/pg_ctl" -D "$data" -l "$log" \
+		if cluster_as_postgres "$dir" "$PG_BINDIR/pg_ctl" -D "$data" -l "$log" \
 			-w -t 120 start >/dev/null 2>"$dir/pg_ctl.err"; then
 			break
 		fi
@@ -137,9 +137,9 @@ cluster_stop() {
 	[ -n "$dir" ] || return 0
 	data=$dir/data
 	if [ -f "$data/postmaster.pid" ]; then
-		_cluster_as_postgres "$dir" "$PG_BINDIR/pg_ctl" -D "$data" -m fast -w -t 60 stop \
+		cluster_as_postgres "$dir" "$PG_BINDIR/pg_ctl" -D "$data" -m fast -w -t 60 stop \
 			>/dev/null 2>&1 ||
-			_cluster_as_postgres "$dir" "$PG_BINDIR/pg_ctl" -D "$data" -m immediate -w stop \
+			cluster_as_postgres "$dir" "$PG_BINDIR/pg_ctl" -D "$data" -m immediate -w stop \
 				>/dev/null 2>&1 || true
 	fi
 	if [ "${CLUSTER_KEEP:-0}" = 1 ]; then
