@@ -5,12 +5,14 @@ EXTENSION = wellness_tenancy
 MODULE_big = wellness_tenancy
 OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard src/*.cpp)))
 
-# Versioned scripts.  wellness_tenancy--1.1.sql, the full 1.1 script, is built
-# from 1.0 plus the 1.0--1.1 update so that a fresh 1.1 install and an upgraded
-# 1.0 run exactly the same statements.
-DATA = $(filter-out sql/wellness_tenancy--1.1.sql,$(wildcard sql/wellness_tenancy--*.sql))
-DATA_built = $(if $(wildcard sql/wellness_tenancy--1.0--1.1.sql),sql/wellness_tenancy--1.1.sql)
-EXTRA_CLEAN = sql/wellness_tenancy--1.1.sql
+# Versioned scripts.  The full scripts of later versions are built from 1.0
+# plus the update scripts, so that a fresh install and an upgraded database run
+# exactly the same statements.  The 1.1--1.2 update is assembled from the
+# fragments in sql/1.2/, in file-name order.
+BUILT_SCRIPTS = sql/wellness_tenancy--1.1.sql sql/wellness_tenancy--1.2.sql sql/wellness_tenancy--1.1--1.2.sql
+DATA = $(filter-out $(BUILT_SCRIPTS),$(wildcard sql/wellness_tenancy--*.sql))
+DATA_built = $(BUILT_SCRIPTS)
+EXTRA_CLEAN = $(BUILT_SCRIPTS)
 
 # pg_regress cases: listed in test/schedule (test/check-schedule.sh fails when
 # a case in sql/ is missing from it).
@@ -42,4 +44,10 @@ CONTRIB_TESTDB = wt_regression
 ISOLATION_TESTDB = wt_isolation
 
 sql/wellness_tenancy--1.1.sql: sql/wellness_tenancy--1.0.sql sql/wellness_tenancy--1.0--1.1.sql
+	cat $^ > $@
+
+sql/wellness_tenancy--1.1--1.2.sql: $(sort $(wildcard sql/1.2/*.sql))
+	{ printf '%s\n' '\echo Use "ALTER EXTENSION wellness_tenancy UPDATE TO '"'"'1.2'"'"'" to load this file. \quit'; cat $^; } > $@
+
+sql/wellness_tenancy--1.2.sql: sql/wellness_tenancy--1.1.sql sql/wellness_tenancy--1.1--1.2.sql
 	cat $^ > $@

@@ -18,8 +18,8 @@ source test/lib/integration.sh upgrade_paths
 
 cluster_start upgrade
 q -d postgres -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'wellness_app') THEN CREATE ROLE wellness_app LOGIN; END IF; END \$\$"
-[ "$(q -d postgres -c "SELECT default_version FROM pg_available_extensions WHERE name = 'wellness_tenancy'")" = 1.1 ] ||
-	fail "the default version is not 1.1"
+[ "$(q -d postgres -c "SELECT default_version FROM pg_available_extensions WHERE name = 'wellness_tenancy'")" = 1.2 ] ||
+	fail "the default version is not 1.2"
 
 # Tenants and data, with deterministic ids so that data compares across
 # databases.
