@@ -14,6 +14,7 @@ packages=(
 	libgtest-dev             # GoogleTest for test/unit
 	valgrind                 # instruction counts for benchmarks
 	iproute2 procps          # ss, ps: inspecting servers in tests
+	debhelper postgresql-server-dev-all dpkg-dev # the Debian package test (pg_buildext)
 )
 
 missing=()
