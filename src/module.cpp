@@ -3,6 +3,7 @@
 // in the sessions that did not load it is worse than none.
 #include "isolation_hooks.hpp"
 #include "tenant_context.hpp"
+#include "tenant_label.hpp"
 #include "tenant_registry.hpp"
 
 extern "C" {
@@ -20,6 +21,7 @@ void _PG_init(void) {
 		                        "the server, then run CREATE EXTENSION wellness_tenancy.")));
 	wellness_tenancy::DefineTenantSettings();
 	wellness_tenancy::RegisterTenantRegistryCallbacks();
+	wellness_tenancy::RegisterTenantLabelProvider();
 	wellness_tenancy::InstallIsolationHooks();
 }
 

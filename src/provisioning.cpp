@@ -8,6 +8,7 @@
 #include "cpp_boundary.hpp"
 #include "isolation_hooks.hpp"
 #include "tenant_context.hpp"
+#include "tenant_label.hpp"
 #include "tenant_names.hpp"
 #include "tenant_registry.hpp"
 
@@ -333,6 +334,8 @@ int ProvisionSchema(const char *schema_name) {
 	const char *grantee = quote_identifier(RequireAppRole()); // before anything is created, for a clear error
 	const char *schema = quote_identifier(schema_name);
 	ExecuteOrFail(psprintf("CREATE SCHEMA %s", schema), SPI_OK_UTILITY);
+	CommandCounterIncrement();
+	LabelTenantSchema(get_namespace_oid(schema_name, false));
 	// Default privileges first: the template's tables are created granted.
 	// GrantAppRole then grants whatever the migrations created otherwise.
 	GrantSchemaToAppRole(schema, grantee, true, true);
@@ -445,6 +448,9 @@ Datum wt_registry_provision(PG_FUNCTION_ARGS) {
 			                errmsg("schema \"%s\" of restored tenant does not exist", schema_name),
 			                errdetail("A registry row with a schema_version registers an existing tenant schema."),
 			                errhint("Insert without schema_version to provision a new tenant.")));
+		// A schema restored by an older dump, or created by hand, gets the
+		// label a provisioned tenant schema carries.
+		LabelTenantSchema(get_namespace_oid(schema_name, false));
 		return PointerGetDatum(row);
 	}
 

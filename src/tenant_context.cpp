@@ -253,6 +253,15 @@ void ReportTenantRefusal(const TenantEntry *target, const char *object_kind, con
 		                target->placement ? target->placement : "(unknown)"),
 		         errdetail("%s \"%s\" is no longer served by this instance.", object_kind, object_name),
 		         errhint("Connect to the instance that holds the tenant; wt_tenant_directory() lists placements.")));
+	if (target->status == TenantStatus::kUnregistered)
+		ereport(ERROR,
+		        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+		         errmsg("schema \"%s\" is a tenant schema that is not registered in this database", target_name),
+		         errdetail("%s \"%s\" belongs to a tenant schema (it carries the wellness_tenancy label) "
+		                   "without a registry row, so no tenant context may reach it.",
+		                   object_kind, object_name),
+		         errhint("A DBA registers a restored tenant with INSERT INTO tenants (company_name, schema_name, "
+		                 "schema_version) VALUES (...), or drops the schema.")));
 	if (IsCurrentTenant(target))
 		ereport(ERROR,
 		        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),

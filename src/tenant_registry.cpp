@@ -1,6 +1,8 @@
 // TenantRegistry: see tenant_registry.hpp.
 #include "tenant_registry.hpp"
 
+#include "tenant_label.hpp"
+
 namespace wellness_tenancy {
 
 namespace {
@@ -76,6 +78,45 @@ TenantStatus ParseStatus(const char *status) {
 	if (strcmp(status, "relocated") == 0)
 		return TenantStatus::kRelocated;
 	return TenantStatus::kActive;
+}
+
+// Adds the schemas labelled as tenant schemas that the registry does not list
+// (restored from another database's dump, or left behind): kUnregistered
+// entries, reachable through the by-schema table only (they cannot be set as
+// a tenant).  pg_seclabel has no index on the provider; it holds one row per
+// labelled object, so the scan costs about as much as the registry's.
+void AddUnregisteredTenantSchemas() {
+	Relation rel = table_open(SecLabelRelationId, AccessShareLock);
+	ScanKeyData key;
+	ScanKeyInit(&key, Anum_pg_seclabel_classoid, BTEqualStrategyNumber, F_OIDEQ,
+	            ObjectIdGetDatum(NamespaceRelationId));
+	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, nullptr, 1, &key);
+	HeapTuple tuple;
+	while ((tuple = systable_getnext(scan)) != nullptr) {
+		bool isnull;
+		Datum provider = heap_getattr(tuple, Anum_pg_seclabel_provider, RelationGetDescr(rel), &isnull);
+		if (isnull || strcmp(TextDatumGetCString(provider), kLabelProvider) != 0)
+			continue;
+		Oid namespace_oid = reinterpret_cast<FormData_pg_seclabel *>(GETSTRUCT(tuple))->objoid;
+		bool found;
+		auto *slot = static_cast<NamespaceSlot *>(
+		    hash_search(tenants_by_namespace, &namespace_oid, HASH_ENTER, &found));
+		if (found) // a registered tenant
+			continue;
+		const char *name = get_namespace_name(namespace_oid);
+		if (name == nullptr) { // dropped in this transaction
+			(void)hash_search(tenants_by_namespace, &namespace_oid, HASH_REMOVE, nullptr);
+			continue;
+		}
+		auto *entry = static_cast<TenantEntry *>(MemoryContextAllocZero(cache_context, sizeof(TenantEntry)));
+		namestrcpy(&entry->schema_name, name);
+		entry->namespace_oid = namespace_oid;
+		entry->status = TenantStatus::kUnregistered;
+		entry->placement = nullptr;
+		slot->tenant = entry;
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
 }
 
 // Reads the registry with a plain heap scan (no executor, so no hooks and no
@@ -158,6 +199,7 @@ void BuildCache() {
 	table_endscan(scan);
 	UnregisterSnapshot(snapshot);
 	table_close(rel, AccessShareLock);
+	AddUnregisteredTenantSchemas();
 	cache_generation++;
 }
 

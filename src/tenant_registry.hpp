@@ -13,6 +13,10 @@ enum class TenantStatus : char {
 	kActive = 'a',
 	kSuspended = 's',
 	kRelocated = 'r',
+	// Not in the registry, but labelled as a tenant schema (see
+	// tenant_label.hpp): a restored tenant nobody registered.  Refused to
+	// every tenant context, like another tenant's schema.
+	kUnregistered = 'u',
 };
 
 struct TenantEntry {
