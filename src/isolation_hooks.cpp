@@ -7,6 +7,7 @@
 // statement never reaches the next hook or the executor.
 #include "isolation_hooks.hpp"
 
+#include "session_objects.hpp"
 #include "tenant_context.hpp"
 #include "tenant_registry.hpp"
 
@@ -19,6 +20,8 @@ ExecutorRun_hook_type previous_executor_run = nullptr;
 ExecutorCheckPerms_hook_type previous_check_perms = nullptr;
 object_access_hook_type previous_object_access = nullptr;
 ProcessUtility_hook_type previous_process_utility = nullptr;
+needs_fmgr_hook_type previous_needs_fmgr = nullptr;
+fmgr_hook_type previous_fmgr = nullptr;
 
 // --- relations -------------------------------------------------------------
 
@@ -28,14 +31,92 @@ char *QualifiedRelationName(Oid relid, Oid namespace_oid) {
 	return psprintf("%s.%s", nsp ? nsp : "?", rel ? rel : "?");
 }
 
+void CheckViewRelations(Oid view_id);
+
+// The relation a TOAST table or its index stores values for: PostgreSQL
+// names them pg_toast_<owner oid> and pg_toast_<owner oid>_index.
+Oid ToastOwner(Oid toast_relid) {
+	const char *name = get_rel_name(toast_relid);
+	unsigned int owner = 0;
+	if (name == nullptr || sscanf(name, "pg_toast_%u", &owner) != 1)
+		return InvalidOid;
+	return owner;
+}
+
 void CheckRelation(Oid relid) {
 	if (relid < FirstNormalObjectId) // system catalogs are never tenant relations
 		return;
-	Oid namespace_oid = get_rel_namespace(relid);
-	if (!OidIsValid(namespace_oid))
+	// One syscache lookup for both the schema and the kind.
+	HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tuple))
 		return;
+	auto *form = reinterpret_cast<Form_pg_class>(GETSTRUCT(tuple));
+	Oid namespace_oid = form->relnamespace;
+	char relkind = form->relkind;
+	ReleaseSysCache(tuple);
+	// A TOAST table holds its owner's values out of line: reading it directly
+	// reads the owner.
+	if (IsToastNamespace(namespace_oid)) {
+		Oid owner = ToastOwner(relid);
+		if (OidIsValid(owner) && owner != relid)
+			CheckRelation(owner);
+		return;
+	}
 	if (const TenantEntry *tenant = TenantRefusal(namespace_oid))
 		ReportTenantRefusal(tenant, "relation", QualifiedRelationName(relid, namespace_oid));
+	// Temporary objects belong to the tenant they were created under
+	// (session state of a pooled connection).
+	if (isTempNamespace(namespace_oid) && TenantContextInForce())
+		CheckTemporaryRelation(relid);
+	// A materialized view holds a copy of what its query read: it reaches
+	// every relation its query reaches.
+	if (relkind == RELKIND_MATVIEW)
+		CheckViewRelations(relid);
+}
+
+// A relation and, when it has any, every inheritance child and partition:
+// LOCK, VACUUM, ANALYZE and REINDEX of a parent work on all of them.
+void CheckRelationTree(Oid relid) {
+	CheckRelation(relid);
+	if (!has_subclass(relid))
+		return;
+	List *children = find_all_inheritors(relid, NoLock, nullptr);
+	ListCell *lc;
+	foreach (lc, children)
+		CheckRelation(lfirst_oid(lc));
+	list_free(children);
+}
+
+// --- the extension's own objects ---------------------------------------------
+
+// Is this object part of the extension (registry, migrations, relocation
+// state, internal functions)?  Only objects in the extension's schema or
+// wt_internal can be, so the pg_depend lookup is paid for those alone.
+bool IsExtensionMember(Oid class_id, Oid object_id, Oid namespace_oid) {
+	if (!OidIsValid(namespace_oid) ||
+	    (namespace_oid != ExtensionNamespace() && namespace_oid != get_namespace_oid("wt_internal", true)))
+		return false;
+	Oid extension = get_extension_oid("wellness_tenancy", true);
+	return OidIsValid(extension) && getExtensionOfObject(class_id, object_id) == extension;
+}
+
+// While a tenant context is in force (or require_tenant), the isolation
+// policy itself -- registry rows, the extension's tables and functions --
+// cannot be changed: deleting a tenant's registry row would make its schema
+// an ordinary, readable one.
+[[noreturn]] void ReportPolicyChange(const char *what) {
+	ereport(ERROR,
+	        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+	         errmsg("cannot change %s in tenant context", what),
+	         errdetail("The registry and the extension's objects define the isolation policy; they are "
+	                   "read-only while wellness_tenancy.tenant is set or require_tenant is on."),
+	         errhint("Run tenant administration as a DBA role without a tenant and without require_tenant.")));
+	pg_unreachable();
+}
+
+void CheckExtensionRelationWrite(Oid relid) {
+	if (TenantContextInForce() && IsExtensionMember(RelationRelationId, relid, get_rel_namespace(relid)))
+		ReportPolicyChange(psprintf("\"%s\"", get_rel_name(relid)));
 }
 
 // Rows written to a partitioned table are routed to partitions that no range
@@ -59,8 +140,10 @@ void CheckPlannedStmt(const PlannedStmt *plan) {
 		CheckRelation(lfirst_oid(lc));
 	foreach (lc, plan->resultRelations) {
 		const RangeTblEntry *rte = rt_fetch(lfirst_int(lc), plan->rtable);
-		if (rte->rtekind == RTE_RELATION)
+		if (rte->rtekind == RTE_RELATION) {
 			CheckRoutingTargets(rte->relid);
+			CheckExtensionRelationWrite(rte->relid);
+		}
 	}
 }
 
@@ -81,7 +164,10 @@ void NoteChecked(const QueryDesc *query) {
 	last_checked_epoch = PolicyEpoch();
 }
 
+void SyncHeldCursors();
+
 void IsolationExecutorStart(QueryDesc *query, int eflags) {
+	SyncHeldCursors();
 	const List *saved = plan_rtable_checked;
 	if (EnforcementActive()) {
 		CheckPlannedStmt(query->plannedstmt);
@@ -125,6 +211,8 @@ bool IsolationCheckPerms(List *range_table, bool ereport_on_violation) {
 			CheckRelation(rte->relid);
 			if (rte->requiredPerms & (ACL_INSERT | ACL_UPDATE))
 				CheckRoutingTargets(rte->relid);
+			if (rte->requiredPerms & (ACL_INSERT | ACL_UPDATE | ACL_DELETE))
+				CheckExtensionRelationWrite(rte->relid);
 		}
 	}
 	return previous_check_perms ? previous_check_perms(range_table, ereport_on_violation) : true;
@@ -211,6 +299,12 @@ Oid ObjectNamespace(Oid class_id, Oid object_id) {
 // of objects in another tenant's schema, including cascades and recursion.
 void CheckObject(Oid class_id, Oid object_id) {
 	Oid namespace_oid = ObjectNamespace(class_id, object_id);
+	if (TenantContextInForce() && IsExtensionMember(class_id, object_id, namespace_oid)) {
+		ObjectAddress address;
+		ObjectAddressSet(address, class_id, object_id);
+		const char *description = getObjectDescription(&address, true);
+		ReportPolicyChange(description ? description : "the extension's objects");
+	}
 	if (!OidIsValid(namespace_oid) || namespace_oid < FirstNormalObjectId)
 		return;
 	const TenantEntry *tenant = TenantRefusal(namespace_oid);
@@ -224,13 +318,63 @@ void CheckObject(Oid class_id, Oid object_id) {
 	ReportTenantRefusal(tenant, "object", description);
 }
 
+// Executing a function that lives in another tenant's schema: as a column
+// default of a shared table, inside a shared view, as a trigger.  Its body
+// may return that tenant's data without naming any relation.
+void CheckFunction(Oid funcid) {
+	if (funcid < FirstNormalObjectId)
+		return;
+	Oid namespace_oid = get_func_namespace(funcid);
+	if (!OidIsValid(namespace_oid))
+		return;
+	if (const TenantEntry *tenant = TenantRefusal(namespace_oid))
+		ReportTenantRefusal(tenant, "function", format_procedure(funcid));
+}
+
+// Functions in tenant schemas go through fmgr_security_definer, and are
+// therefore never inlined into a plan: an inlined SQL function leaves no call
+// for the execution checks to see, and a plan made under one tenant may run
+// under another.  Decided for every tenant schema, whatever the current
+// tenant, because the decision ends up in cached plans.
+bool IsolationNeedsFmgrHook(Oid fn_oid) {
+	if (previous_needs_fmgr != nullptr && previous_needs_fmgr(fn_oid))
+		return true;
+	if (fn_oid < FirstNormalObjectId || !IsTransactionState() || !RegistryInstalled())
+		return false;
+	Oid namespace_oid = get_func_namespace(fn_oid);
+	return OidIsValid(namespace_oid) && namespace_oid >= FirstNormalObjectId &&
+	       TenantByNamespace(namespace_oid) != nullptr;
+}
+
+// Every call of such a function is checked under the tenant in force.
+void IsolationFmgrHook(FmgrHookEventType event, FmgrInfo *flinfo, Datum *private_data) {
+	if (previous_fmgr != nullptr)
+		previous_fmgr(event, flinfo, private_data);
+	if (event == FHET_START && EnforcementActive())
+		CheckFunction(flinfo->fn_oid);
+}
+
+// A relation created in this backend's temporary schema is tagged with the
+// tenant in force (read with SnapshotSelf: the row is this command's own).
+void NoteRelationCreated(Oid relid) {
+	Oid namespace_oid = RelationNamespaceSelf(relid);
+	if (OidIsValid(namespace_oid) && isTempNamespace(namespace_oid))
+		NoteTemporaryRelation(relid);
+}
+
 uint64 relations_created = 0;
 
 void IsolationObjectAccess(ObjectAccessType access, Oid class_id, Oid object_id, int sub_id, void *arg) {
 	if (previous_object_access)
 		previous_object_access(access, class_id, object_id, sub_id, arg);
-	if (access == OAT_POST_CREATE && class_id == RelationRelationId && sub_id == 0)
+	if (access == OAT_POST_CREATE && class_id == RelationRelationId && sub_id == 0) {
 		relations_created++;
+		NoteRelationCreated(object_id);
+	}
+	// Built-in functions never live in a tenant schema; this event fires
+	// for every function a plan initialises.
+	if (access == OAT_FUNCTION_EXECUTE && object_id < FirstNormalObjectId)
+		return;
 	if (!EnforcementActive())
 		return;
 	switch (access) {
@@ -253,6 +397,10 @@ void IsolationObjectAccess(ObjectAccessType access, Oid class_id, Oid object_id,
 	}
 	case OAT_TRUNCATE:
 		CheckRelation(object_id);
+		CheckExtensionRelationWrite(object_id);
+		break;
+	case OAT_FUNCTION_EXECUTE:
+		CheckFunction(object_id);
 		break;
 	case OAT_POST_CREATE:
 	case OAT_POST_ALTER:
@@ -322,6 +470,23 @@ bool ViewRelationWalker(Node *node, void *context) {
 	pg_unreachable();
 }
 
+// A publication replicates the rows of what it names: in tenant context it
+// may name only relations (and their partitions) and schemas the tenant
+// reaches.
+void CheckPublicationObjects(List *objects) {
+	ListCell *lc;
+	foreach (lc, objects) {
+		auto *spec = static_cast<PublicationObjSpec *>(lfirst(lc));
+		if (spec->pubobjtype == PUBLICATIONOBJ_TABLES_IN_SCHEMA && spec->name != nullptr)
+			CheckSchemaByName(spec->name);
+		else if (spec->pubobjtype == PUBLICATIONOBJ_TABLE && spec->pubtable != nullptr) {
+			Oid relid = RangeVarGetRelid(spec->pubtable->relation, NoLock, true);
+			if (OidIsValid(relid))
+				CheckRelationTree(relid);
+		}
+	}
+}
+
 // What the executor and object-access hooks do not see.
 void CheckUtilityStatement(Node *statement) {
 	switch (nodeTag(statement)) {
@@ -364,14 +529,62 @@ void CheckUtilityStatement(Node *statement) {
 		auto *stmt = reinterpret_cast<ReindexStmt *>(statement);
 		if (stmt->kind == REINDEX_OBJECT_SCHEMA)
 			CheckSchemaByName(stmt->name);
-		else if (stmt->kind == REINDEX_OBJECT_DATABASE)
+		else if (stmt->kind == REINDEX_OBJECT_DATABASE || stmt->kind == REINDEX_OBJECT_SYSTEM)
 			ReportDatabaseWide("REINDEX");
+		else if (stmt->relation != nullptr) {
+			// A partitioned table or index reindexes every partition.
+			Oid relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+			if (OidIsValid(relid))
+				CheckRelationTree(relid);
+		}
 		break;
 	}
 	case T_VacuumStmt: {
 		auto *stmt = reinterpret_cast<VacuumStmt *>(statement);
 		if (stmt->rels == NIL)
 			ReportDatabaseWide(stmt->is_vacuumcmd ? "VACUUM" : "ANALYZE");
+		// VACUUM and ANALYZE of a parent reach its children (ANALYZE writes
+		// statistics computed from their rows into the parent's).
+		ListCell *lc;
+		foreach (lc, stmt->rels) {
+			auto *vrel = static_cast<VacuumRelation *>(lfirst(lc));
+			if (vrel->relation == nullptr)
+				continue;
+			Oid relid = RangeVarGetRelid(vrel->relation, NoLock, true);
+			if (OidIsValid(relid))
+				CheckRelationTree(relid);
+		}
+		break;
+	}
+	case T_DropOwnedStmt:
+		if (TenantContextInForce())
+			ReportDatabaseWide("DROP OWNED");
+		break;
+	case T_ReassignOwnedStmt:
+		if (TenantContextInForce())
+			ReportDatabaseWide("REASSIGN OWNED");
+		break;
+	case T_AlterExtensionStmt:
+	case T_AlterExtensionContentsStmt:
+		if (TenantContextInForce())
+			ReportPolicyChange("the extension");
+		break;
+	case T_DropStmt: {
+		auto *stmt = reinterpret_cast<DropStmt *>(statement);
+		if (stmt->removeType == OBJECT_EXTENSION && TenantContextInForce())
+			ReportPolicyChange("the extension");
+		break;
+	}
+	case T_CreatePublicationStmt: {
+		auto *stmt = reinterpret_cast<CreatePublicationStmt *>(statement);
+		if (stmt->for_all_tables)
+			ReportDatabaseWide("CREATE PUBLICATION ... FOR ALL TABLES");
+		CheckPublicationObjects(stmt->pubobjects);
+		break;
+	}
+	case T_AlterPublicationStmt: {
+		auto *stmt = reinterpret_cast<AlterPublicationStmt *>(statement);
+		CheckPublicationObjects(stmt->pubobjects);
 		break;
 	}
 	case T_LockStmt: {
@@ -383,7 +596,11 @@ void CheckUtilityStatement(Node *statement) {
 			Oid relid = RangeVarGetRelid(static_cast<RangeVar *>(lfirst(lc)), NoLock, true);
 			if (!OidIsValid(relid))
 				continue;
-			CheckRelation(relid);
+			auto *rv = static_cast<RangeVar *>(lfirst(lc));
+			if (rv->inh)
+				CheckRelationTree(relid);
+			else
+				CheckRelation(relid);
 			if (get_rel_relkind(relid) == RELKIND_VIEW)
 				CheckViewRelations(relid);
 		}
@@ -404,8 +621,10 @@ struct HeldCursor {
 	Portal portal;          // to tell a reused name from the same cursor
 	TimestampTz created;
 	char tenant[NAMEDATALEN];
+	bool hidden; // we set the portal's status to PORTAL_FAILED
 };
 HTAB *held_cursors = nullptr;
+uint64 held_cursors_epoch = 0;
 
 void RememberHeldCursor(const DeclareCursorStmt *stmt) {
 	if (!(stmt->options & CURSOR_OPT_HOLD) || strlen(stmt->portalname) >= NAMEDATALEN)
@@ -423,7 +642,45 @@ void RememberHeldCursor(const DeclareCursorStmt *stmt) {
 	auto *cursor = static_cast<HeldCursor *>(hash_search(held_cursors, stmt->portalname, HASH_ENTER, nullptr));
 	cursor->portal = portal;
 	cursor->created = portal->creation_time;
+	cursor->hidden = false;
 	strlcpy(cursor->tenant, CurrentTenantName(), NAMEDATALEN);
+	held_cursors_epoch = 0; // have the next statement look at it
+}
+
+// A held cursor's rows sit in its portal's holdStore; cursor_to_xml(), a
+// PL/pgSQL FETCH or SPI read them without the executor and without the SQL
+// FETCH statement.  So at the start of every statement after the tenant
+// context changed, a held cursor opened under another tenant is made unusable
+// (its portal's status becomes PORTAL_FAILED: "cursor ... cannot be run") and
+// given back when its tenant is in force again.  Costs nothing while no held
+// cursor exists.
+void SyncHeldCursors() {
+	if (held_cursors == nullptr || hash_get_num_entries(held_cursors) == 0 || !IsTransactionState())
+		return;
+	uint64 epoch = PolicyEpoch();
+	if (epoch == held_cursors_epoch)
+		return;
+	held_cursors_epoch = epoch;
+	bool active = TenantContextInForce();
+	const char *current = CurrentTenantName();
+	HASH_SEQ_STATUS status;
+	hash_seq_init(&status, held_cursors);
+	HeldCursor *cursor;
+	while ((cursor = static_cast<HeldCursor *>(hash_seq_search(&status))) != nullptr) {
+		Portal portal = GetPortalByName(cursor->name);
+		if (!PortalIsValid(portal) || portal != cursor->portal || portal->creation_time != cursor->created) {
+			(void)hash_search(held_cursors, cursor->name, HASH_REMOVE, nullptr);
+			continue;
+		}
+		bool refuse = active && strcmp(cursor->tenant, current) != 0;
+		if (refuse && !cursor->hidden && portal->status == PORTAL_READY) {
+			portal->status = PORTAL_FAILED;
+			cursor->hidden = true;
+		} else if (!refuse && cursor->hidden && portal->status == PORTAL_FAILED) {
+			portal->status = PORTAL_READY;
+			cursor->hidden = false;
+		}
+	}
 }
 
 void CheckHeldCursor(const FetchStmt *stmt) {
@@ -450,9 +707,16 @@ void CheckHeldCursor(const FetchStmt *stmt) {
 void IsolationProcessUtility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
                              ProcessUtilityContext context, ParamListInfo params,
                              QueryEnvironment *query_env, DestReceiver *dest, QueryCompletion *qc) {
+	pstmt = ScopeSessionNames(pstmt);
+	SyncHeldCursors();
 	Node *statement = pstmt->utilityStmt;
+	if (IsA(statement, PrepareStmt) || IsA(statement, ExecuteStmt) || IsA(statement, DeallocateStmt))
+		CheckPreparedStatement(statement);
 	if (IsA(statement, VariableSetStmt))
 		CheckTenantSetStatement(reinterpret_cast<VariableSetStmt *>(statement));
+	else if (IsA(statement, AlterRoleSetStmt) || IsA(statement, AlterDatabaseSetStmt) ||
+	         IsA(statement, AlterSystemStmt))
+		CheckSettingStatement(statement);
 	else if (IsA(statement, FetchStmt))
 		CheckHeldCursor(reinterpret_cast<FetchStmt *>(statement));
 	else if (IsTransactionState() && EnforcementActive())
@@ -480,6 +744,10 @@ void InstallIsolationHooks() {
 	ExecutorCheckPerms_hook = IsolationCheckPerms;
 	previous_object_access = object_access_hook;
 	object_access_hook = IsolationObjectAccess;
+	previous_needs_fmgr = needs_fmgr_hook;
+	needs_fmgr_hook = IsolationNeedsFmgrHook;
+	previous_fmgr = fmgr_hook;
+	fmgr_hook = IsolationFmgrHook;
 	previous_process_utility = ProcessUtility_hook;
 	ProcessUtility_hook = IsolationProcessUtility;
 	RegisterXactCallback(ExecutorXactCallback, nullptr);

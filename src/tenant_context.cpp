@@ -23,10 +23,38 @@ uint64 settings_epoch = 0;
 // The GUC record of wellness_tenancy.tenant, to read what survives commit.
 config_string *tenant_guc = nullptr;
 
-bool TenantIsSet() { return tenant_setting != nullptr && tenant_setting[0] != '\0'; }
+// Tenant lock: once a transaction has entered a tenant (and the lock is in
+// force: tenant_lock or local_tenant_only), that tenant stays the one
+// enforced until the transaction ends, whatever happens to the setting.
+// Explicit changes are refused with an error where PostgreSQL lets us (check
+// hook, SET/RESET statements); paths that bypass check hooks (a reset to the
+// default value, set_config(..., NULL, ...)) change the setting but not the
+// tenant enforced, so no path leaves the tenant or enters another.
+bool tenant_lock = false;
+bool lock_held = false;
+char locked_tenant[NAMEDATALEN];
+
+bool TenantLockInForce() { return tenant_lock || local_tenant_only; }
+
+// The tenant the checks enforce: the locked one, else the setting's value.
+const char *EffectiveTenant() {
+	if (lock_held)
+		return locked_tenant;
+	return tenant_setting ? tenant_setting : "";
+}
+
+bool TenantIsSet() { return EffectiveTenant()[0] != '\0'; }
 
 bool CheckTenant(char **newval, void **extra, GucSource source) {
 	const char *name = *newval;
+	if (lock_held && source != PGC_S_TEST && strcmp(name ? name : "", locked_tenant) != 0) {
+		GUC_check_errcode(ERRCODE_INSUFFICIENT_PRIVILEGE);
+		GUC_check_errmsg("this transaction is locked to tenant \"%s\"", locked_tenant);
+		GUC_check_errdetail("wellness_tenancy.tenant_lock (or local_tenant_only) is on: a transaction that has "
+		                    "entered a tenant can neither switch to another nor leave it.");
+		GUC_check_errhint("End the transaction (COMMIT or ROLLBACK) and set the tenant in the next one.");
+		return false;
+	}
 	if (name == nullptr || name[0] == '\0')
 		return true;
 	// ALTER ROLE/DATABASE ... SET: checked again when it takes effect.  Outside
@@ -91,6 +119,14 @@ void AssignTenant(const char *newval, void *extra) {
 	const char *old = tenant_setting ? tenant_setting : "";
 	if (strcmp(old, newval ? newval : "") != 0)
 		NotePolicyChange();
+	// Entering a tenant inside a transaction takes the lock (assign hooks
+	// run inside the transaction for SET/set_config; at transaction end
+	// the state is no longer TRANS_INPROGRESS and nothing is taken).
+	if (!lock_held && TenantLockInForce() && newval != nullptr && newval[0] != '\0' &&
+	    IsTransactionState() && !IsParallelWorker() && strlen(newval) < NAMEDATALEN) {
+		strlcpy(locked_tenant, newval, NAMEDATALEN);
+		lock_held = true;
+	}
 }
 
 void AssignRequireTenant(bool newval, void *extra) {
@@ -135,6 +171,11 @@ const char *TenantValueAfterCommit() {
 void LocalOnlyXactCallback(XactEvent event, void *arg) {
 	if (event == XACT_EVENT_ABORT)
 		administration_depth = 0;
+	if (lock_held && (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PREPARE ||
+	                  event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT)) {
+		lock_held = false;
+		NotePolicyChange();
+	}
 	if (!local_tenant_only || tenant_guc == nullptr)
 		return;
 	if (event != XACT_EVENT_PRE_COMMIT && event != XACT_EVENT_PRE_PREPARE)
@@ -170,6 +211,12 @@ void DefineTenantSettings() {
 	    "Allow the tenant to be set only transaction-locally (SET LOCAL).",
 	    "For transaction-mode connection poolers: tenant context can never outlive a transaction.",
 	    &local_tenant_only, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+	DefineCustomBoolVariable(
+	    "wellness_tenancy.tenant_lock",
+	    "Lock a transaction to the first tenant it enters.",
+	    "Once a transaction has set a tenant, it can neither switch to another tenant nor leave it until it "
+	    "ends, so injected SQL cannot change companies. Always in force with local_tenant_only.",
+	    &tenant_lock, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
 	DefineCustomStringVariable(
 	    "wellness_tenancy.app_role", "The role tenant schemas are granted to at provisioning.",
 	    nullptr, &app_role_setting, "wellness_app", PGC_SUSET, 0, nullptr, nullptr, nullptr);
@@ -179,7 +226,7 @@ void DefineTenantSettings() {
 	RegisterXactCallback(LocalOnlyXactCallback, nullptr);
 }
 
-const char *CurrentTenantName() { return tenant_setting ? tenant_setting : ""; }
+const char *CurrentTenantName() { return EffectiveTenant(); }
 
 const char *AppRoleName() { return app_role_setting ? app_role_setting : ""; }
 
@@ -199,6 +246,8 @@ bool EnforcementActive() {
 	return administration_depth == 0 && RegistryInstalled() && RegistryHasRelocatedTenants();
 }
 
+bool TenantContextInForce() { return (TenantIsSet() || require_tenant) && RegistryInstalled(); }
+
 uint64 PolicyEpoch() { return settings_epoch + RegistryGeneration(); }
 
 namespace {
@@ -210,7 +259,7 @@ Oid CurrentTenantNamespace() {
 	static Oid current_namespace = InvalidOid;
 	uint64 epoch = PolicyEpoch();
 	if (epoch != resolved_epoch) {
-		const TenantEntry *tenant = TenantIsSet() ? TenantByName(tenant_setting) : nullptr;
+		const TenantEntry *tenant = TenantIsSet() ? TenantByName(EffectiveTenant()) : nullptr;
 		current_namespace = (tenant != nullptr && tenant->status == TenantStatus::kActive)
 		                        ? tenant->namespace_oid
 		                        : InvalidOid;
@@ -241,7 +290,7 @@ const TenantEntry *TenantRefusal(Oid namespace_oid) {
 }
 
 bool IsCurrentTenant(const TenantEntry *tenant) {
-	return TenantIsSet() && strcmp(NameStr(tenant->schema_name), tenant_setting) == 0;
+	return TenantIsSet() && strcmp(NameStr(tenant->schema_name), EffectiveTenant()) == 0;
 }
 
 void ReportTenantRefusal(const TenantEntry *target, const char *object_kind, const char *object_name) {
@@ -273,13 +322,13 @@ void ReportTenantRefusal(const TenantEntry *target, const char *object_kind, con
 	if (TenantIsSet())
 		ereport(ERROR,
 		        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-		         whole_schema ? errmsg("tenant \"%s\" may not reach the schema of tenant \"%s\"", tenant_setting,
+		         whole_schema ? errmsg("tenant \"%s\" may not reach the schema of tenant \"%s\"", EffectiveTenant(),
 		                               target_name)
-		                      : errmsg("tenant \"%s\" may not reach %s \"%s\" of tenant \"%s\"", tenant_setting,
+		                      : errmsg("tenant \"%s\" may not reach %s \"%s\" of tenant \"%s\"", EffectiveTenant(),
 		                               object_kind, object_name, target_name),
 		         errdetail("While wellness_tenancy.tenant is \"%s\", only its own schema and shared "
 		                   "schemas are reachable; \"%s\" belongs to another tenant.",
-		                   tenant_setting, target_name),
+		                   EffectiveTenant(), target_name),
 		         errhint("Tenant context is set per session or transaction with "
 		                 "wellness_tenancy.tenant or wt_set_tenant(); work across tenants "
 		                 "without a tenant set, as a role without require_tenant.")));
@@ -300,7 +349,7 @@ void RequireNoTenantContext(const char *operation) {
 	if (TenantIsSet())
 		ereport(ERROR,
 		        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-		         errmsg("cannot %s while tenant \"%s\" is set", operation, tenant_setting),
+		         errmsg("cannot %s while tenant \"%s\" is set", operation, EffectiveTenant()),
 		         errdetail("Tenant administration reaches into other tenants' schemas."),
 		         errhint("RESET wellness_tenancy.tenant first.")));
 	if (require_tenant)
@@ -318,11 +367,76 @@ void EndTenantAdministration() {
 }
 
 void CheckTenantSetStatement(const VariableSetStmt *stmt) {
+	bool names_tenant = stmt->name != nullptr && strcmp(stmt->name, kTenantSetting) == 0;
+	if (lock_held && (stmt->kind == VAR_RESET_ALL ||
+	                  (names_tenant && (stmt->kind == VAR_RESET || stmt->kind == VAR_SET_DEFAULT))))
+		ereport(ERROR,
+		        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+		         errmsg("this transaction is locked to tenant \"%s\"", locked_tenant),
+		         errdetail("wellness_tenancy.tenant_lock (or local_tenant_only) is on: a transaction that has "
+		                   "entered a tenant can neither switch to another nor leave it."),
+		         errhint("End the transaction (COMMIT or ROLLBACK); the tenant ends with it.")));
 	if (!local_tenant_only || stmt->is_local || stmt->name == nullptr ||
 	    strcmp(stmt->name, kTenantSetting) != 0)
 		return;
 	if (stmt->kind == VAR_SET_VALUE || stmt->kind == VAR_SET_CURRENT)
 		ReportSessionLevelTenant();
+}
+
+namespace {
+
+bool IsExtensionSetting(const char *name) {
+	return name != nullptr && strncmp(name, "wellness_tenancy.", strlen("wellness_tenancy.")) == 0;
+}
+
+// ALTER ROLE/DATABASE ... SET/RESET of our settings: a user may set
+// PGC_USERSET parameters on itself, so without this the app role could make
+// its own sessions start inside any tenant.  Superusers only, and never from
+// inside a tenant context (a policy change from inside the tenant).
+void CheckPersistentSetting(const VariableSetStmt *setstmt, const char *target) {
+	// RESET ALL (name NULL) clears the tenant settings too.
+	if (setstmt == nullptr || !(setstmt->name == nullptr || IsExtensionSetting(setstmt->name)))
+		return;
+	const char *name = setstmt->name ? setstmt->name : "wellness_tenancy.*";
+	if (!superuser())
+		ereport(ERROR,
+		        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+		         errmsg("permission denied to change %s for %s", name, target),
+		         errdetail("wellness_tenancy settings stored with a role or database decide which tenant new "
+		                   "sessions work for; only superusers may change them."),
+		         errhint("Ask a DBA; the application sets its tenant per transaction.")));
+	if (TenantIsSet())
+		ereport(ERROR,
+		        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+		         errmsg("cannot change %s for %s while tenant \"%s\" is set", name, target, EffectiveTenant()),
+		         errdetail("Changing the isolation policy from inside a tenant context is refused."),
+		         errhint("RESET wellness_tenancy.tenant first, in a new transaction.")));
+}
+
+} // namespace
+
+void CheckSettingStatement(const Node *statement) {
+	switch (nodeTag(statement)) {
+	case T_AlterRoleSetStmt: {
+		auto *stmt = reinterpret_cast<const AlterRoleSetStmt *>(statement);
+		CheckPersistentSetting(stmt->setstmt, "a role");
+		break;
+	}
+	case T_AlterDatabaseSetStmt: {
+		auto *stmt = reinterpret_cast<const AlterDatabaseSetStmt *>(statement);
+		CheckPersistentSetting(stmt->setstmt, "a database");
+		break;
+	}
+	case T_AlterSystemStmt: {
+		auto *stmt = reinterpret_cast<const AlterSystemStmt *>(statement);
+		if (TenantIsSet() && stmt->setstmt != nullptr &&
+		    (stmt->setstmt->name == nullptr || IsExtensionSetting(stmt->setstmt->name)))
+			CheckPersistentSetting(stmt->setstmt, "the server");
+		break;
+	}
+	default:
+		break;
+	}
 }
 
 } // namespace wellness_tenancy
@@ -353,7 +467,7 @@ PG_FUNCTION_INFO_V1(wt_current_tenant);
 Datum wt_current_tenant(PG_FUNCTION_ARGS) {
 	if (!TenantIsSet())
 		PG_RETURN_NULL();
-	PG_RETURN_TEXT_P(cstring_to_text(tenant_setting));
+	PG_RETURN_TEXT_P(cstring_to_text(EffectiveTenant()));
 }
 
 } // extern "C"

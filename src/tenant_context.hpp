@@ -25,6 +25,12 @@ const char *AppRoleName();
 // without the extension.  This is the fast path of every hook.
 bool EnforcementActive();
 
+// Is a tenant context in force: a tenant set, or require_tenant on?  (Unlike
+// EnforcementActive(), false for a DBA session that is only kept away from
+// relocated tenants.)  Session objects and the policy itself are guarded
+// only in a tenant context.
+bool TenantContextInForce();
+
 // Changes whenever the answer of TenantRefusal() may change: the tenant or
 // require_tenant was set, or the registry was rebuilt.
 uint64 PolicyEpoch();
@@ -74,5 +80,10 @@ void AsTenantAdministration(Body &&body) {
 // Called from ProcessUtility for SET/RESET: refuses a session-level SET of the
 // tenant in local-only mode before it happens.
 void CheckTenantSetStatement(const VariableSetStmt *stmt);
+
+// Called from ProcessUtility for ALTER ROLE/DATABASE/SYSTEM ... SET/RESET:
+// the extension's settings are stored only by superusers, never from inside
+// a tenant context.
+void CheckSettingStatement(const Node *statement);
 
 } // namespace wellness_tenancy

@@ -1,0 +1,36 @@
+// SessionObjects: what a session creates outside any tenant schema belongs
+// to the tenant it was created under.  Behind a transaction-mode pooler one
+// server connection serves many clients of many tenants in turn; its
+// temporary relations, SQL prepared statements, notification channels and
+// prepared transactions must not pass from one tenant to the next.
+//
+//   temporary relations   tagged at creation, refused to other tenant contexts
+//   PREPARE / EXECUTE     tagged at PREPARE, EXECUTE refused under another tenant
+//   LISTEN / NOTIFY       channel names are scoped: "<tenant>:<channel>"
+//   PREPARE TRANSACTION   global ids are scoped: "<tenant>:<gid>"
+//
+// (WITH HOLD cursors are handled beside the executor hooks, which own the
+// portal checks.)
+#pragma once
+
+#include "postgres_api.hpp"
+
+namespace wellness_tenancy {
+
+// Object-access hook, OAT_POST_CREATE of a relation in this backend's
+// temporary schema: remember the tenant it was created under.
+void NoteTemporaryRelation(Oid relid);
+
+// Refuses a temporary relation created under another tenant (or none).
+// Call only when EnforcementActive().
+void CheckTemporaryRelation(Oid relid);
+
+// ProcessUtility: PREPARE/EXECUTE/DEALLOCATE bookkeeping and refusals.
+void CheckPreparedStatement(const Node *statement);
+
+// ProcessUtility: returns pstmt, or a copy whose LISTEN/UNLISTEN/NOTIFY
+// channel or prepared-transaction id is scoped to the tenant in force.
+// Refuses names scoped to another tenant.
+PlannedStmt *ScopeSessionNames(PlannedStmt *pstmt);
+
+} // namespace wellness_tenancy
