@@ -7,6 +7,7 @@
 // statement never reaches the next hook or the executor.
 #include "isolation_hooks.hpp"
 
+#include "query_guard.hpp"
 #include "session_objects.hpp"
 #include "tenant_context.hpp"
 #include "tenant_registry.hpp"
@@ -371,6 +372,8 @@ void IsolationObjectAccess(ObjectAccessType access, Oid class_id, Oid object_id,
 		relations_created++;
 		NoteRelationCreated(object_id);
 	}
+	if (access == OAT_POST_CREATE && class_id == LargeObjectRelationId)
+		NoteLargeObjectCreated(object_id);
 	// Built-in functions never live in a tenant schema; this event fires
 	// for every function a plan initialises.
 	if (access == OAT_FUNCTION_EXECUTE && object_id < FirstNormalObjectId)
@@ -730,6 +733,26 @@ void IsolationProcessUtility(PlannedStmt *pstmt, const char *query_string, bool 
 }
 
 } // namespace
+
+bool RelationReachable(Oid relid) {
+	if (relid < FirstNormalObjectId || !EnforcementActive())
+		return true;
+	Oid namespace_oid = get_rel_namespace(relid);
+	if (IsToastNamespace(namespace_oid)) {
+		Oid owner = ToastOwner(relid);
+		return !OidIsValid(owner) || owner == relid || RelationReachable(owner);
+	}
+	if (OidIsValid(namespace_oid) && TenantRefusal(namespace_oid) != nullptr)
+		return false;
+	if (isTempNamespace(namespace_oid) && TenantContextInForce())
+		return TemporaryRelationReachable(relid);
+	return true;
+}
+
+void CheckRelationReachable(Oid relid) {
+	if (EnforcementActive())
+		CheckRelation(relid);
+}
 
 uint64 RelationsCreated() {
 	return relations_created;

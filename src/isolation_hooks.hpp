@@ -13,4 +13,12 @@ void InstallIsolationHooks();
 // has created so far: a migration step that created none needs no new grants.
 uint64 RelationsCreated();
 
+// May the current tenant context reach this relation's data (its schema,
+// its TOAST owner, its temporary-relation tag)?  No error; for masking.
+bool RelationReachable(Oid relid);
+
+// Raises the isolation error when the current tenant context may not reach
+// the relation (a no-op when nothing is enforced).
+void CheckRelationReachable(Oid relid);
+
 } // namespace wellness_tenancy

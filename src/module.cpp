@@ -2,6 +2,7 @@
 // shared_preload_libraries: a security extension that silently does nothing
 // in the sessions that did not load it is worse than none.
 #include "isolation_hooks.hpp"
+#include "query_guard.hpp"
 #include "tenant_context.hpp"
 #include "tenant_label.hpp"
 #include "tenant_registry.hpp"
@@ -23,6 +24,7 @@ void _PG_init(void) {
 	wellness_tenancy::RegisterTenantRegistryCallbacks();
 	wellness_tenancy::RegisterTenantLabelProvider();
 	wellness_tenancy::InstallIsolationHooks();
+	wellness_tenancy::InstallQueryGuard();
 }
 
 } // extern "C"

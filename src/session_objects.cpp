@@ -86,6 +86,14 @@ void NoteTemporaryRelation(Oid relid) {
 	strlcpy(tag->tenant, CurrentTenantName(), NAMEDATALEN);
 }
 
+bool TemporaryRelationReachable(Oid relid) {
+	const char *created_under = "";
+	if (temporary_relations != nullptr)
+		if (auto *tag = static_cast<RelationTag *>(hash_search(temporary_relations, &relid, HASH_FIND, nullptr)))
+			created_under = tag->tenant;
+	return strcmp(created_under, CurrentTenantName()) == 0;
+}
+
 void CheckTemporaryRelation(Oid relid) {
 	const char *created_under = "";
 	if (temporary_relations != nullptr)

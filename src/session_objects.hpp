@@ -25,6 +25,9 @@ void NoteTemporaryRelation(Oid relid);
 // Call only when EnforcementActive().
 void CheckTemporaryRelation(Oid relid);
 
+// The same answer without an error.
+bool TemporaryRelationReachable(Oid relid);
+
 // ProcessUtility: PREPARE/EXECUTE/DEALLOCATE bookkeeping and refusals.
 void CheckPreparedStatement(const Node *statement);
 

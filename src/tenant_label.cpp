@@ -11,11 +11,18 @@ namespace {
 // 'tenant' (or NULL to remove it), only superusers -- removing the label from
 // a restored tenant schema would make it an ordinary, readable schema.
 void CheckTenantLabel(const ObjectAddress *object, const char *label) {
-	if (object->classId != NamespaceRelationId)
+	if (object->classId != NamespaceRelationId && object->classId != LargeObjectRelationId)
 		ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-		                errmsg("security label provider \"%s\" labels schemas only", kLabelProvider),
+		                errmsg("security label provider \"%s\" labels schemas and large objects only", kLabelProvider),
 		                errhint("Tenant schemas are labelled '%s' by provisioning.", kTenantLabel)));
-	if (label != nullptr && strcmp(label, kTenantLabel) != 0)
+	if (object->classId == LargeObjectRelationId) {
+		// 'tenant:<schema>', set when a large object is created in a tenant
+		// context; only superusers may move one between tenants.
+		if (label != nullptr && strncmp(label, "tenant:", 7) != 0)
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			                errmsg("invalid security label \"%s\" for a large object", label),
+			                errhint("Large objects are labelled 'tenant:<schema>'.")));
+	} else if (label != nullptr && strcmp(label, kTenantLabel) != 0)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 		                errmsg("invalid security label \"%s\" for provider \"%s\"", label, kLabelProvider),
 		                errhint("The only label is '%s'.", kTenantLabel)));

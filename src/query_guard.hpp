@@ -1,0 +1,36 @@
+// QueryGuard: data that reaches a session through the catalogs and built-in
+// functions rather than through a tenant's relations.
+//
+// A planner hook walks every query once (all levels) and
+//  * adds security-barrier quals (as row-level security does) to the
+//    catalogs that hold column values: pg_statistic, pg_statistic_ext_data
+//    (planner statistics: most common values, histograms) and pg_largeobject;
+//  * wraps the argument of built-in functions that take a relation, large
+//    object or backend by OID/number computed at run time:
+//      refuse   nextval, currval, setval, lo_get/put/open/export/unlink
+//               (42501, like naming the relation)
+//      mask     sizes, pg_stat_get_* counters, pg_sequence_last_value,
+//               file nodes: NULL for another tenant's relation, so catalog
+//               views (pg_stat_user_tables, pg_sequences, \dt+) keep working
+//      own      pg_stat_get_activity, pg_stat_get_backend_activity: another
+//               session's statement text only for DBAs without a tenant
+//      context  logical decoding and pg_stat_statements: refused in tenant
+//               context (they carry every tenant's data)
+//    and adds a refusing qual to pg_cursor() / pg_prepared_statement()
+//    (statement texts of a pooled connection's earlier clients).
+// The wrappers are installed whatever the tenant at planning time and decide
+// at execution (plans are cached and reused under other tenants).
+#pragma once
+
+#include "postgres_api.hpp"
+
+namespace wellness_tenancy {
+
+// Installs the planner hook; called once from _PG_init.
+void InstallQueryGuard();
+
+// Large objects created in a tenant context carry the tenant (a security
+// label); called from the object-access hook.
+void NoteLargeObjectCreated(Oid loid);
+
+} // namespace wellness_tenancy
