@@ -327,11 +327,44 @@ void RequireUnusedSchemaName(const char *schema_name) {
 		                errhint("Choose another schema name.")));
 }
 
+// The app role must fail closed when the module is not running (a server
+// restarted without the preload, a restore into a plain server): with
+// session_preload_libraries naming the module, its _PG_init runs at every
+// login of the role and, outside shared_preload_libraries, refuses it
+// (FATAL).  With the preload in place the second load is a no-op.  Setting it
+// needs a superuser; others are warned.
+void RequireModuleAtLogin(const char *role) {
+	const char *args[] = {role};
+	ExecuteWithText("SELECT pg_catalog.substr(s.setting, pg_catalog.strpos(s.setting, '=') + 1) "
+	                "FROM pg_catalog.pg_db_role_setting d, pg_catalog.unnest(d.setconfig) AS s(setting) "
+	                "WHERE d.setdatabase = 0 AND d.setrole = pg_catalog.to_regrole(pg_catalog.quote_ident($1)) "
+	                "AND s.setting LIKE 'session\\_preload\\_libraries=%'",
+	                1, args, true);
+	const char *current = SPI_processed > 0 ? SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1) : nullptr;
+	if (current != nullptr && strstr(current, "wellness_tenancy") != nullptr)
+		return;
+	if (!superuser()) {
+		ereport(WARNING, (errmsg("app role \"%s\" does not fail closed without the module", role),
+		                  errdetail("Its session_preload_libraries does not name wellness_tenancy, so a server "
+		                            "restarted without the preload would let it read every tenant."),
+		                  errhint("As a superuser: ALTER ROLE %s SET session_preload_libraries = 'wellness_tenancy';",
+		                          quote_identifier(role))));
+		return;
+	}
+	const char *list = (current != nullptr && current[0] != '\0') ? psprintf("%s, wellness_tenancy", current)
+	                                                                : "wellness_tenancy";
+	ExecuteOrFail(psprintf("ALTER ROLE %s SET session_preload_libraries = %s", quote_identifier(role),
+	                       quote_literal_cstr(list)),
+	              SPI_OK_UTILITY);
+}
+
 // Creates and fills the schema; returns the schema version reached.
 int ProvisionSchema(const char *schema_name) {
 	LockSchemaName(schema_name);
 	RequireUnusedSchemaName(schema_name);
-	const char *grantee = quote_identifier(RequireAppRole()); // before anything is created, for a clear error
+	const char *role = RequireAppRole(); // before anything is created, for a clear error
+	const char *grantee = quote_identifier(role);
+	RequireModuleAtLogin(role);
 	const char *schema = quote_identifier(schema_name);
 	ExecuteOrFail(psprintf("CREATE SCHEMA %s", schema), SPI_OK_UTILITY);
 	CommandCounterIncrement();
