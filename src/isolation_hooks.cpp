@@ -713,8 +713,6 @@ void IsolationProcessUtility(PlannedStmt *pstmt, const char *query_string, bool 
 	pstmt = ScopeSessionNames(pstmt);
 	SyncHeldCursors();
 	Node *statement = pstmt->utilityStmt;
-	if (IsA(statement, PrepareStmt) || IsA(statement, ExecuteStmt) || IsA(statement, DeallocateStmt))
-		CheckPreparedStatement(statement);
 	if (IsA(statement, VariableSetStmt))
 		CheckTenantSetStatement(reinterpret_cast<VariableSetStmt *>(statement));
 	else if (IsA(statement, AlterRoleSetStmt) || IsA(statement, AlterDatabaseSetStmt) ||

@@ -6,6 +6,7 @@
 #include "tenant_context.hpp"
 #include "tenant_label.hpp"
 #include "tenant_registry.hpp"
+#include "tenant_token.hpp"
 
 extern "C" {
 
@@ -21,6 +22,7 @@ void _PG_init(void) {
 		                errhint("Add wellness_tenancy to shared_preload_libraries in postgresql.conf, restart "
 		                        "the server, then run CREATE EXTENSION wellness_tenancy.")));
 	wellness_tenancy::DefineTenantSettings();
+	wellness_tenancy::DefineTokenSettings();
 	wellness_tenancy::RegisterTenantRegistryCallbacks();
 	wellness_tenancy::RegisterTenantLabelProvider();
 	wellness_tenancy::InstallIsolationHooks();

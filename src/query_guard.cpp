@@ -262,7 +262,7 @@ bool GuardWalker(Node *node, void *context) {
 	}
 	if (IsA(node, FuncExpr)) {
 		auto *call = reinterpret_cast<FuncExpr *>(node);
-		if (call->funcid < FirstNormalObjectId && call->args != NIL) {
+		if (call->args != NIL) {
 			auto *guarded = static_cast<GuardedFunction *>(
 			    hash_search(guards.functions, &call->funcid, HASH_FIND, nullptr));
 			if (guarded != nullptr) {

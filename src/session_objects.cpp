@@ -8,18 +8,12 @@ namespace wellness_tenancy {
 
 namespace {
 
-// Backend-local: temporary relations and SQL prepared statements exist in
-// this backend only, so a hash in TopMemoryContext is the whole story.
+// Backend-local: temporary relations exist in this backend only, so a hash in TopMemoryContext is the whole story.
 struct RelationTag {
 	Oid relid; // hash key
 	char tenant[NAMEDATALEN];
 };
-struct StatementTag {
-	char name[NAMEDATALEN]; // hash key
-	char tenant[NAMEDATALEN];
-};
 HTAB *temporary_relations = nullptr;
-HTAB *prepared_statements = nullptr;
 
 HTAB *CreateTagTable(const char *name, Size keysize, Size entrysize, int flags) {
 	HASHCTL ctl;
@@ -111,53 +105,6 @@ void CheckTemporaryRelation(Oid relid) {
 	         errdetail("Temporary relations belong to the tenant context they were created in: behind a "
 	                   "connection pooler the next client of this connection may work for another tenant."),
 	         errhint("Create temporary tables inside the tenant's transaction, preferably ON COMMIT DROP.")));
-}
-
-void CheckPreparedStatement(const Node *statement) {
-	switch (nodeTag(statement)) {
-	case T_PrepareStmt: {
-		auto *stmt = reinterpret_cast<const PrepareStmt *>(statement);
-		if (stmt->name == nullptr || strlen(stmt->name) >= NAMEDATALEN)
-			return;
-		if (prepared_statements == nullptr)
-			prepared_statements = CreateTagTable("wellness_tenancy prepared statements", NAMEDATALEN,
-			                                     sizeof(StatementTag), HASH_STRINGS);
-		auto *tag = static_cast<StatementTag *>(hash_search(prepared_statements, stmt->name, HASH_ENTER, nullptr));
-		strlcpy(tag->tenant, CurrentTenantName(), NAMEDATALEN);
-		break;
-	}
-	case T_ExecuteStmt: {
-		auto *stmt = reinterpret_cast<const ExecuteStmt *>(statement);
-		if (prepared_statements == nullptr || stmt->name == nullptr || strlen(stmt->name) >= NAMEDATALEN ||
-		    !TenantContextInForce())
-			return;
-		auto *tag = static_cast<StatementTag *>(hash_search(prepared_statements, stmt->name, HASH_FIND, nullptr));
-		// Prepared with no tenant (a DBA's, or before the transaction set
-		// one): its plan is checked under the tenant that runs it.
-		if (tag == nullptr || tag->tenant[0] == '\0' || strcmp(tag->tenant, CurrentTenantName()) == 0)
-			return;
-		ereport(ERROR,
-		        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-		         errmsg("prepared statement \"%s\" was prepared under %s, not %s", stmt->name,
-		                TenantLabel(tag->tenant), TenantLabel(CurrentTenantName())),
-		         errdetail("SQL prepared statements belong to the tenant context they were prepared in."),
-		         errhint("PREPARE it again in this tenant's transaction (and DEALLOCATE it when done).")));
-		break;
-	}
-	case T_DeallocateStmt: {
-		auto *stmt = reinterpret_cast<const DeallocateStmt *>(statement);
-		if (prepared_statements == nullptr)
-			return;
-		if (stmt->name == nullptr) { // DEALLOCATE ALL
-			hash_destroy(prepared_statements);
-			prepared_statements = nullptr;
-		} else if (strlen(stmt->name) < NAMEDATALEN)
-			(void)hash_search(prepared_statements, stmt->name, HASH_REMOVE, nullptr);
-		break;
-	}
-	default:
-		break;
-	}
 }
 
 PlannedStmt *ScopeSessionNames(PlannedStmt *pstmt) {

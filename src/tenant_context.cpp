@@ -36,11 +36,23 @@ char locked_tenant[NAMEDATALEN];
 
 bool TenantLockInForce() { return tenant_lock || local_tenant_only; }
 
+// Signed tenant context: with require_signed_tenant on, the tenant is entered
+// only through wt_enter_tenant() with a verified token (tenant_token.cpp).
+// A value that arrived any other way (a connection option, which no check
+// hook sees) is enforced as a tenant that matches no schema: fail closed.
+bool require_signed_tenant = false;
+bool entering_verified = false;
+char verified_tenant[NAMEDATALEN];
+constexpr const char *kUnverifiedTenant = "(unverified)";
+
 // The tenant the checks enforce: the locked one, else the setting's value.
 const char *EffectiveTenant() {
 	if (lock_held)
 		return locked_tenant;
-	return tenant_setting ? tenant_setting : "";
+	const char *value = tenant_setting ? tenant_setting : "";
+	if (require_signed_tenant && value[0] != '\0' && strcmp(value, verified_tenant) != 0)
+		return kUnverifiedTenant;
+	return value;
 }
 
 bool TenantIsSet() { return EffectiveTenant()[0] != '\0'; }
@@ -57,6 +69,14 @@ bool CheckTenant(char **newval, void **extra, GucSource source) {
 	}
 	if (name == nullptr || name[0] == '\0')
 		return true;
+	if (require_signed_tenant && !entering_verified && source != PGC_S_TEST && IsTransactionState()) {
+		GUC_check_errcode(ERRCODE_INSUFFICIENT_PRIVILEGE);
+		GUC_check_errmsg("tenant context of this role is entered only with a signed token");
+		GUC_check_errdetail("wellness_tenancy.require_signed_tenant is on: SET, set_config() and wt_set_tenant() "
+		                    "cannot choose the tenant.");
+		GUC_check_errhint("Call wt_enter_tenant(token) with a token minted by the application's backend.");
+		return false;
+	}
 	// ALTER ROLE/DATABASE ... SET: checked again when it takes effect.  Outside
 	// a transaction (startup), and in parallel workers, which trust the
 	// leader's value, the catalogs cannot or need not be read: an unknown
@@ -127,6 +147,11 @@ void AssignTenant(const char *newval, void *extra) {
 		strlcpy(locked_tenant, newval, NAMEDATALEN);
 		lock_held = true;
 	}
+}
+
+void AssignRequireSignedTenant(bool newval, void *extra) {
+	if (newval != require_signed_tenant)
+		NotePolicyChange();
 }
 
 void AssignRequireTenant(bool newval, void *extra) {
@@ -217,6 +242,12 @@ void DefineTenantSettings() {
 	    "Once a transaction has set a tenant, it can neither switch to another tenant nor leave it until it "
 	    "ends, so injected SQL cannot change companies. Always in force with local_tenant_only.",
 	    &tenant_lock, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+	DefineCustomBoolVariable(
+	    "wellness_tenancy.require_signed_tenant",
+	    "Allow entering a tenant only with a signed token (wt_enter_tenant).",
+	    "Set it for the application role: injected SQL cannot choose another company without a token "
+	    "signed with a key the database never shows the role (wellness_tenancy.token_keys).",
+	    &require_signed_tenant, false, PGC_SUSET, 0, nullptr, AssignRequireSignedTenant, nullptr);
 	DefineCustomStringVariable(
 	    "wellness_tenancy.app_role", "The role tenant schemas are granted to at provisioning.",
 	    nullptr, &app_role_setting, "wellness_app", PGC_SUSET, 0, nullptr, nullptr, nullptr);
@@ -381,6 +412,27 @@ void CheckTenantSetStatement(const VariableSetStmt *stmt) {
 		return;
 	if (stmt->kind == VAR_SET_VALUE || stmt->kind == VAR_SET_CURRENT)
 		ReportSessionLevelTenant();
+}
+
+void EnterVerifiedTenant(const char *tenant, bool is_local) {
+	if (local_tenant_only && !is_local)
+		ReportSessionLevelTenant();
+	GucAction action = is_local ? GUC_ACTION_LOCAL : GUC_ACTION_SET;
+	GucContext context = superuser() ? PGC_SUSET : PGC_USERSET;
+	entering_verified = true;
+	PG_TRY();
+	{
+		(void)set_config_option(kTenantSetting, tenant, context, PGC_S_SESSION, action, true, 0, false);
+	}
+	PG_FINALLY();
+	{
+		entering_verified = false;
+	}
+	PG_END_TRY();
+	strlcpy(verified_tenant, tenant, NAMEDATALEN);
+	NotePolicyChange();
+	char *search_path = psprintf("%s, public", quote_identifier(tenant));
+	(void)set_config_option("search_path", search_path, context, PGC_S_SESSION, action, true, 0, false);
 }
 
 namespace {

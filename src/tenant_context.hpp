@@ -86,4 +86,8 @@ void CheckTenantSetStatement(const VariableSetStmt *stmt);
 // a tenant context.
 void CheckSettingStatement(const Node *statement);
 
+// Enters a tenant whose token was verified (wt_enter_tenant): sets the tenant
+// (past require_signed_tenant) and its search path, like wt_set_tenant.
+void EnterVerifiedTenant(const char *tenant, bool is_local);
+
 } // namespace wellness_tenancy

@@ -15,6 +15,7 @@ packages=(
 	valgrind                 # instruction counts for benchmarks
 	iproute2 procps          # ss, ps: inspecting servers in tests
 	debhelper postgresql-server-dev-all dpkg-dev # the Debian package test (pg_buildext)
+	nodejs                   # the Node token recipe test
 )
 
 missing=()

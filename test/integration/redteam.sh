@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# Red team: an attacker controls the SQL the app role sends inside tenant a's
+# transaction (SQL injection), or works as a superuser with tenant a set.
+# Tenant b's rows, names and sequence values are marked SECRETB / 7770xx; a
+# probe whose output under tenant a contains a mark is a leak.  Each probe's
+# control runs the same statement as a DBA without a tenant, which must see
+# the mark (the channel is real).  Guards at the end show that tenant a's own
+# statistics, sequences, large objects, temporary tables, held cursors and
+# notifications still work.  One class per probe; docs/security.md maps them.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source test/lib/integration.sh redteam
+cluster_start atk "shared_preload_libraries = 'pg_stat_statements,wellness_tenancy'" "max_prepared_transactions = 10" "wal_level = logical" >/dev/null
+P="psql -X -q -At -d postgres"
+$P -v ON_ERROR_STOP=1 >"$work/setup.log" 2>&1 <<'SQL' || { cat "$work/setup.log"; fail "setup failed"; }
+CREATE EXTENSION pg_stat_statements;
+CREATE ROLE wellness_app LOGIN;
+-- the recommended configuration of the application role
+ALTER ROLE wellness_app SET wellness_tenancy.require_tenant = on;
+ALTER ROLE wellness_app SET wellness_tenancy.tenant_lock = on;
+CREATE EXTENSION wellness_tenancy;
+SELECT wt_create_tenant('A','a'), wt_create_tenant('B','b');
+INSERT INTO a.employees(email, full_name) SELECT 'a'||i||'@a', 'SECRETA'||i FROM generate_series(1,50) i;
+INSERT INTO b.employees(email, full_name) SELECT 'SECRETB'||i||'@b', 'SECRETB'||i FROM generate_series(1,50) i;
+CREATE SEQUENCE b.sq START 777001; SELECT nextval('b.sq');
+GRANT USAGE, SELECT, UPDATE ON SEQUENCE b.sq TO wellness_app;
+CREATE STATISTICS b.st (mcv) ON email, full_name FROM b.employees;
+ANALYZE a.employees; ANALYZE b.employees;
+CREATE TABLE public.parent (k text, v text) PARTITION BY LIST (k);
+CREATE TABLE b.part PARTITION OF public.parent FOR VALUES IN ('b');
+INSERT INTO public.parent SELECT 'b', 'SECRETB-part'||i FROM generate_series(1,30) i;
+ANALYZE public.parent;
+GRANT SELECT ON public.parent TO wellness_app;
+CREATE MATERIALIZED VIEW public.mv AS SELECT full_name FROM b.employees; GRANT SELECT ON public.mv TO wellness_app;
+CREATE FUNCTION b.secret() RETURNS text LANGUAGE sql AS $$ SELECT 'SECRETB-fn' $$;
+CREATE VIEW public.fv AS SELECT b.secret() AS s; GRANT SELECT ON public.fv TO wellness_app;
+CREATE FUNCTION b.secret_tab() RETURNS TABLE(n text) LANGUAGE sql STABLE AS $$ SELECT full_name::text FROM b.employees $$;
+CREATE VIEW public.tv AS SELECT * FROM b.secret_tab(); GRANT SELECT ON public.tv TO wellness_app;
+SET wellness_tenancy.tenant = 'b';
+SELECT lo_from_bytea(424242, 'SECRETB-lo'::bytea);
+RESET wellness_tenancy.tenant;
+GRANT SELECT ON LARGE OBJECT 424242 TO wellness_app;
+ALTER LARGE OBJECT 424242 OWNER TO wellness_app;
+CREATE TABLE b.big (t text); INSERT INTO b.big SELECT string_agg('SECRETB-toast'||md5(i::text), '') FROM generate_series(1,400) i;
+SET wellness_tenancy.tenant = 'a';
+SELECT lo_from_bytea(434343, 'own-a-lo'::bytea);
+RESET wellness_tenancy.tenant;
+ALTER LARGE OBJECT 434343 OWNER TO wellness_app;
+CREATE SEQUENCE a.own_seq; GRANT USAGE, SELECT, UPDATE ON SEQUENCE a.own_seq TO wellness_app;
+SQL
+app() { psql -X -q -At -d postgres -U wellness_app "$@" 2>&1 || true; }
+su() { psql -X -q -At -d postgres "$@" 2>&1 || true; }
+mark='SECRETB|7770'
+probes=0
+pass() { probes=$((probes + 1)); echo "ok $probes - $1"; }
+no_leak() { # no_leak LABEL OUTPUT
+	! grep -Eq "$mark" <<<"$2" || fail "$1 leaked tenant b's data: $(head -c 300 <<<"$2")"
+}
+# probe LABEL SQL: as the app role inside tenant a; control as a DBA.
+probe() {
+	local out ctl
+	out=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "$2" -c "COMMIT")
+	no_leak "$1" "$out"
+	ctl=$(su -c "$2")
+	grep -Eq "$mark" <<<"$ctl" || fail "$1: control does not reach the data, so the probe proves nothing: $(head -c 300 <<<"$ctl")"
+	pass "$1: $(head -c 100 <<<"$out" | tr '\n' ' ')"
+}
+# suprobe LABEL SQL: as a superuser inside tenant a; control without a tenant.
+suprobe() {
+	local out ctl
+	out=$(su -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "$2" -c "ROLLBACK")
+	no_leak "$1" "$out"
+	ctl=$(su -c "BEGIN" -c "$2" -c "ROLLBACK")
+	grep -Eq "$mark" <<<"$ctl" || fail "$1: control does not reach the data: $(head -c 300 <<<"$ctl")"
+	pass "$1: $(head -c 100 <<<"$out" | tr '\n' ' ')"
+}
+
+echo "== 1. statistics"
+probe "pg_stats values" "SELECT most_common_vals::text, histogram_bounds::text FROM pg_stats WHERE schemaname = 'b'"
+probe "pg_stats of a shared parent over b's partition" "SELECT histogram_bounds::text FROM pg_stats WHERE tablename = 'parent'"
+probe "pg_stats_ext" "SELECT most_common_vals::text FROM pg_stats_ext WHERE statistics_schemaname = 'b'"
+suprobe "pg_statistic" "SELECT s.stavalues1::text FROM pg_statistic s JOIN pg_class c ON c.oid = s.starelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'b'"
+suprobe "pg_statistic_ext_data" "SELECT encode(d.stxdmcv, 'escape') FROM pg_statistic_ext_data d"
+probe "row counts" "SELECT CASE WHEN n_tup_ins > 0 THEN 'SECRETB-rowcount' END FROM pg_stat_user_tables WHERE schemaname = 'b' AND relname = 'employees'"
+
+echo "== 2. other sessions' statement text"
+( su -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'b'" -c "SELECT pg_sleep(4), 'SECRETB-activity'" -c COMMIT >/dev/null ) &
+sleep 1.5
+probe "pg_stat_activity.query" "SELECT query FROM pg_stat_activity WHERE query LIKE '%activity%' AND pid <> pg_backend_pid()"
+probe "pg_stat_get_backend_activity" "SELECT pg_stat_get_backend_activity(i) FROM pg_stat_get_backend_idset() i"
+wait
+su -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'b'" -c "DO \$\$ BEGIN PERFORM 'SECRETB-pgss' FROM b.employees LIMIT 1; END \$\$" -c COMMIT >/dev/null
+probe "pg_stat_statements" "SELECT query FROM pg_stat_statements WHERE query LIKE '%SECRETB%'"
+
+echo "== 3. relations reached by an OID computed at run time"
+probe "pg_sequence_last_value(oid)" "SELECT pg_sequence_last_value(c.oid) FROM pg_class c WHERE relname = 'sq'"
+probe "pg_sequences.last_value" "SELECT last_value FROM pg_sequences WHERE sequencename = 'sq'"
+probe "nextval(oid)" "SELECT nextval(c.oid) FROM pg_class c WHERE relname = 'sq'"
+probe "setval(oid)" "SELECT setval(c.oid, 777099) FROM pg_class c WHERE relname = 'sq'"
+probe "size functions" "SELECT CASE WHEN pg_total_relation_size(c.oid) > 0 THEN 'SECRETB-size' END FROM pg_class c WHERE relname = 'big'"
+suprobe "TOAST table" "SELECT 'SECRETB-toast-read', count(*) FROM pg_toast.pg_toast_$(su -c "SELECT 'b.big'::regclass::oid")"
+
+echo "== 4. objects outside schemas"
+probe "lo_get" "SELECT convert_from(lo_get(424242), 'UTF8')"
+probe "lo_open + loread" "SELECT convert_from(loread(lo_open(424242, 262144), 100), 'UTF8')"
+suprobe "pg_largeobject" "SELECT convert_from(data, 'UTF8') FROM pg_largeobject WHERE loid = 424242"
+su -c "SELECT pg_create_logical_replication_slot('rt_slot', 'test_decoding')" >/dev/null
+su -c "INSERT INTO b.employees (email, full_name) VALUES ('SECRETB-wal@b', 'SECRETB-wal')" >/dev/null
+suprobe "logical decoding" "SELECT data FROM pg_logical_slot_peek_changes('rt_slot', NULL, NULL) WHERE data LIKE '%SECRETB%'"
+su -c "SELECT pg_drop_replication_slot('rt_slot')" >/dev/null
+out=$(su -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "CREATE PUBLICATION rt_all FOR ALL TABLES" -c "ROLLBACK")
+grep -q 'not allowed in tenant context' <<<"$out" || fail "publication FOR ALL TABLES not refused: $out"
+out=$(su -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "CREATE PUBLICATION rt_b FOR TABLES IN SCHEMA b" -c "ROLLBACK")
+grep -q 'may not reach' <<<"$out" || fail "publication of schema b not refused: $out"
+out=$(su -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "CREATE PUBLICATION rt_p FOR TABLE public.parent" -c "ROLLBACK")
+grep -q 'may not reach' <<<"$out" || fail "publication of a shared parent with b's partition not refused: $out"
+[ "$(su -c "BEGIN" -c "CREATE PUBLICATION rt_all FOR ALL TABLES" -c "SELECT 'created'" -c "ROLLBACK")" = created ] || fail "control: publication"
+pass "publications (FOR ALL TABLES, TABLES IN SCHEMA b, a shared parent)"
+out=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'b'" -c "INSERT INTO b.employees (email, full_name) VALUES ('x@b', 'SECRETB-2pc')" -c "PREPARE TRANSACTION 'bx'"
+      app -c "SET wellness_tenancy.tenant = 'a'" -c "COMMIT PREPARED 'bx'" -c "COMMIT PREPARED 'b:bx'"
+      app -c "COMMIT PREPARED 'b:bx'")
+[ "$(su -c "SELECT gid FROM pg_prepared_xacts")" = "b:bx" ] || fail "tenant a (or a tenant-less app session) finished b's prepared transaction: $out"
+su -c "ROLLBACK PREPARED 'b:bx'" >/dev/null
+pass "prepared transactions of tenant b: $(head -c 100 <<<"$out" | tr '\n' ' ')"
+su -c "CREATE FUNCTION public.ntf() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN PERFORM pg_notify('ch', NEW.full_name); RETURN NEW; END \$\$; CREATE TRIGGER ntf AFTER INSERT ON b.employees FOR EACH ROW EXECUTE FUNCTION public.ntf()" >/dev/null
+( sleep 1; su -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'b'" -c "INSERT INTO b.employees (email, full_name) VALUES ('n@b', 'SECRETB-notify')" -c COMMIT >/dev/null ) &
+out=$(app -c "SET wellness_tenancy.tenant = 'a'" -c "LISTEN ch" -c "SELECT pg_sleep(2.5)" -c "SELECT 1")
+wait
+no_leak "LISTEN under tenant a" "$out"
+out=$(app -c "LISTEN ch")
+grep -q 'refused in this tenant context' <<<"$out" || fail "a tenant-less app session may LISTEN on an unscoped channel: $out"
+( sleep 1; su -c "INSERT INTO b.employees (email, full_name) VALUES ('n2@b', 'SECRETB-notify2')" >/dev/null ) &
+ctl=$(su -c "LISTEN ch" -c "SELECT pg_sleep(2.5)" -c "SELECT 1")
+wait
+grep -q SECRETB <<<"$ctl" || fail "control: a DBA listening on ch does not receive the trigger's notification: $ctl"
+pass "LISTEN on a channel b's trigger notifies"
+
+echo "== 5. changing tenant inside the transaction (tenant lock)"
+probe "set_config + query_to_xml in one statement" "SELECT set_config('wellness_tenancy.tenant', 'b', true), query_to_xml('SELECT full_name FROM b.employees LIMIT 1', true, true, '')"
+probe "wt_set_tenant + query_to_xml" "SELECT wt_set_tenant('b', true), query_to_xml('SELECT full_name FROM employees LIMIT 1', true, true, '')"
+probe "RESET then read" "RESET wellness_tenancy.tenant; SELECT full_name FROM b.employees LIMIT 1"
+probe "set_config(NULL) then read" "SELECT set_config('wellness_tenancy.tenant', NULL, true); SELECT full_name FROM b.employees LIMIT 1"
+out=$(app -c "ALTER ROLE wellness_app SET wellness_tenancy.tenant = 'b'" -c "ALTER ROLE wellness_app SET wellness_tenancy.require_tenant = off")
+grep -q 'permission denied to change wellness_tenancy' <<<"$out" || fail "the app role may store its own tenant settings: $out"
+[ -z "$(su -c "SELECT setconfig FROM pg_db_role_setting WHERE array_to_string(setconfig, ',') LIKE '%tenant=b%'")" ] || fail "ALTER ROLE stored the tenant"
+pass "ALTER ROLE ... SET wellness_tenancy.* by the app role"
+
+echo "== 6. reached without naming the schema"
+probe "materialized view over b" "SELECT * FROM public.mv LIMIT 2"
+probe "b's SQL function through a shared view (inlined before)" "SELECT * FROM public.fv"
+probe "b's table function through a shared view" "SELECT * FROM public.tv LIMIT 2"
+su -c "CREATE TABLE public.defaults (x text DEFAULT b.secret()); GRANT INSERT, SELECT ON public.defaults TO wellness_app" >/dev/null
+probe "b's function as a column default" "INSERT INTO public.defaults DEFAULT VALUES RETURNING x"
+out=$(app -c "SET wellness_tenancy.tenant = 'b'" -c "BEGIN" -c "DECLARE c CURSOR WITH HOLD FOR SELECT full_name FROM b.employees" -c COMMIT -c "SET wellness_tenancy.tenant = 'a'" -c "SELECT cursor_to_xml('c', 2, false, false, '')" -c "SET wellness_tenancy.tenant = 'b'" -c "SELECT cursor_to_xml('c', 1, false, false, '')")
+no_leak "held cursor via cursor_to_xml" "$(sed -n '0,/cannot be run/p' <<<"$out")"
+grep -q 'portal "c" cannot be run' <<<"$out" || fail "held cursor: $out"
+grep -q SECRETB <<<"$out" || fail "held cursor: control (back under b) does not read it: $out"
+pass "held cursor via cursor_to_xml (control: back under b it reads)"
+out=$(su -c "SET wellness_tenancy.tenant = 'b'" -c "BEGIN" -c "DECLARE hc CURSOR WITH HOLD FOR SELECT full_name FROM b.employees" -c COMMIT -c "SET wellness_tenancy.tenant = 'a'" -c "DO \$\$ DECLARE r refcursor := 'hc'; v text; BEGIN FETCH r INTO v; RAISE NOTICE 'got %', v; END \$\$")
+no_leak "held cursor via PL/pgSQL FETCH" "$out"
+grep -q 'cannot be run' <<<"$out" || fail "PL/pgSQL FETCH: $out"
+pass "held cursor via PL/pgSQL FETCH"
+for stmt in "BEGIN; LOCK public.parent; COMMIT" "ANALYZE public.parent" "VACUUM public.parent" "REINDEX TABLE public.parent"; do
+	out=$(su -c "SET wellness_tenancy.tenant = 'a'" -c "$stmt")
+	grep -q 'may not reach relation "b.part"' <<<"$out" || fail "$stmt reached b's partition: $out"
+	[ -z "$(su -c "$stmt" | grep -v '^$' || true)" ] || fail "control: $stmt fails without a tenant"
+	pass "$stmt of a shared parent"
+done
+
+echo "== 7. changing the policy from inside a tenant context"
+for stmt in "DELETE FROM tenants WHERE schema_name = 'b'" "UPDATE tenants SET schema_name = 'zz' WHERE schema_name = 'b'" "DROP OWNED BY wellness_app" "DROP EXTENSION wellness_tenancy CASCADE"; do
+	out=$(su -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "$stmt" -c "ROLLBACK")
+	grep -q 'in tenant context' <<<"$out" || fail "$stmt allowed in tenant context: $out"
+	ctl=$(su -c "BEGIN" -c "$stmt" -c "ROLLBACK")
+	! grep -q 'ERROR' <<<"$ctl" || fail "control: $stmt fails without a tenant: $ctl"
+	pass "$stmt in tenant context"
+done
+
+echo "== 9. session state left on a pooled connection"
+out=$(app -c "SET wellness_tenancy.tenant = 'b'" -c "CREATE TEMP TABLE t AS SELECT full_name FROM b.employees" -c "RESET wellness_tenancy.tenant" -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "SELECT * FROM t LIMIT 1" -c COMMIT -c "SELECT * FROM t LIMIT 1" -c "SET wellness_tenancy.tenant = 'b'" -c "SELECT * FROM t LIMIT 1")
+no_leak "temporary table" "$(sed -n '0,/created under tenant "b", not tenant "a"/p' <<<"$out")"
+grep -q 'was created under tenant "b", not tenant "a"' <<<"$out" || fail "temporary table: $out"
+grep -q 'SECRETB' <<<"$out" || fail "temporary table: control (back under b) does not read it: $out"
+pass "temporary table filled under b (control: under b it reads)"
+out=$(app -c "SELECT wt_set_tenant('b')" -c "PREPARE pb AS SELECT full_name FROM employees LIMIT 1" -c "SELECT wt_set_tenant('a')" -c "EXECUTE pb" -c "SELECT statement FROM pg_prepared_statements")
+grep -q 'not allowed in tenant context' <<<"$out" || fail "pg_prepared_statements listed in tenant context: $out"
+no_leak "prepared statement re-executed under a" "$out"
+grep -q 'SECRETA' <<<"$out" || fail "a statement prepared under b did not resolve in tenant a: $out"
+pass "a statement prepared under b resolves in a; pg_prepared_statements refused"
+
+echo "== 10. definitions stay readable"
+[ "$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "SELECT count(*) > 0 FROM pg_views WHERE schemaname = 'public'" -c "SELECT pg_get_viewdef('public.fv'::regclass) IS NOT NULL" -c COMMIT)" = "$(printf 't\nt')" ] ||
+	fail "view definitions are refused in tenant context"
+pass "pg_views and pg_get_viewdef in tenant context"
+
+echo "== guards: tenant a's own use"
+own=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" \
+	-c "SELECT count(*) > 0 FROM pg_stats WHERE schemaname = 'a'" \
+	-c "SELECT nextval('a.own_seq') = pg_sequence_last_value('a.own_seq')" \
+	-c "SELECT convert_from(lo_get(434343), 'UTF8')" \
+	-c "SELECT count(*) > 0 FROM pg_stat_activity WHERE pid = pg_backend_pid()" -c COMMIT)
+[ "$own" = "$(printf 't\nt\nown-a-lo\nt')" ] || fail "tenant a's own statistics, sequence, large object or activity: $own"
+own=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "CREATE TEMP TABLE mine AS SELECT full_name FROM a.employees LIMIT 1" -c "DECLARE mc CURSOR WITH HOLD FOR SELECT full_name FROM a.employees ORDER BY 1 LIMIT 1" -c COMMIT \
+	-c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "SELECT count(*) FROM mine" -c "FETCH mc" -c COMMIT)
+[ "$own" = "$(printf '1\nSECRETA1')" ] || fail "tenant a's own temporary table and held cursor across transactions: $own"
+( sleep 1; app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "NOTIFY news, 'own-a-news'" -c COMMIT >/dev/null ) &
+own=$(app -c "SET wellness_tenancy.tenant = 'a'" -c "LISTEN news" -c "SELECT pg_sleep(2.5)" -c "SELECT 1")
+wait
+grep -q 'own-a-news' <<<"$own" || fail "tenant a does not receive its own notification: $own"
+pass "tenant a's own statistics, sequences, large objects, activity, temporary tables, held cursors, notifications"
+echo "redteam: $probes probes, no leak"
