@@ -37,6 +37,7 @@ struct GuardTable {
 	Oid stat_ext_visible = InvalidOid; // (oid) -> bool
 	Oid lo_visible = InvalidOid;       // (oid) -> bool
 	Oid context_visible = InvalidOid;  // () -> bool
+	Oid max_guarded = InvalidOid;      // highest guarded oid (built-ins, pg_stat_statements)
 	HTAB *functions = nullptr;
 };
 GuardTable guards;
@@ -172,6 +173,7 @@ void ResolveGuards() {
 			auto *entry = static_cast<GuardedFunction *>(
 			    hash_search(guards.functions, &proc->oid, HASH_ENTER, nullptr));
 			entry->kind = kind;
+			guards.max_guarded = Max(guards.max_guarded, proc->oid);
 		}
 	}
 	systable_endscan(scan);
@@ -262,7 +264,9 @@ bool GuardWalker(Node *node, void *context) {
 	}
 	if (IsA(node, FuncExpr)) {
 		auto *call = reinterpret_cast<FuncExpr *>(node);
-		if (call->args != NIL) {
+		// Most calls are of functions above every guarded oid (user
+		// functions) or not in the table: one compare, then one probe.
+		if (call->args != NIL && call->funcid <= guards.max_guarded) {
 			auto *guarded = static_cast<GuardedFunction *>(
 			    hash_search(guards.functions, &call->funcid, HASH_FIND, nullptr));
 			if (guarded != nullptr) {
