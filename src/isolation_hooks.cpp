@@ -132,13 +132,21 @@ void CheckRoutingTargets(Oid relid) {
 	list_free(partitions);
 }
 
-// relationOids holds every relation of the plan's range table (inheritance
-// children and partitions included) plus constant regclass references such as
-// nextval('seq'::regclass) and column defaults.
+// Every relation of the plan's range table: views (which stay in it after
+// expansion), inlined SQL functions' relations, inheritance children and
+// partitions.  Not plan->relationOids: PostgreSQL records every constant of
+// type oid there too (for plan invalidation), so a catalog query comparing
+// with another tenant's relation oid -- pg_get_viewdef's own lookup of
+// pg_rewrite, say -- would be refused for naming a number.  Relations passed
+// to functions as oid or regclass values are guarded where they are used
+// (query_guard.cpp).
 void CheckPlannedStmt(const PlannedStmt *plan) {
 	ListCell *lc;
-	foreach (lc, plan->relationOids)
-		CheckRelation(lfirst_oid(lc));
+	foreach (lc, plan->rtable) {
+		const RangeTblEntry *rte = static_cast<const RangeTblEntry *>(lfirst(lc));
+		if (rte->rtekind == RTE_RELATION)
+			CheckRelation(rte->relid);
+	}
 	foreach (lc, plan->resultRelations) {
 		const RangeTblEntry *rte = rt_fetch(lfirst_int(lc), plan->rtable);
 		if (rte->rtekind == RTE_RELATION) {
@@ -332,6 +340,14 @@ void CheckFunction(Oid funcid) {
 		ReportTenantRefusal(tenant, "function", format_procedure(funcid));
 }
 
+// The last answer of IsolationNeedsFmgrHook (see there); forgotten whenever
+// pg_proc changes (ALTER FUNCTION ... SET SCHEMA) or the registry does.
+Oid memo_oid = InvalidOid;
+uint64 memo_generation = 0;
+bool memo_answer = false;
+
+void ProcedureSyscacheCallback(Datum, int, uint32) { memo_oid = InvalidOid; }
+
 // Functions in tenant schemas go through fmgr_security_definer, and are
 // therefore never inlined into a plan: an inlined SQL function leaves no call
 // for the execution checks to see, and a plan made under one tenant may run
@@ -342,9 +358,17 @@ bool IsolationNeedsFmgrHook(Oid fn_oid) {
 		return true;
 	if (fn_oid < FirstNormalObjectId || !IsTransactionState() || !RegistryInstalled())
 		return false;
+	// The same few functions (the extension's own, the application's) are
+	// looked up again and again: remember the last answer.
+	uint64 generation = RegistryGeneration();
+	if (fn_oid == memo_oid && generation == memo_generation)
+		return memo_answer;
 	Oid namespace_oid = get_func_namespace(fn_oid);
-	return OidIsValid(namespace_oid) && namespace_oid >= FirstNormalObjectId &&
-	       TenantByNamespace(namespace_oid) != nullptr;
+	memo_answer = OidIsValid(namespace_oid) && namespace_oid >= FirstNormalObjectId &&
+	              TenantByNamespace(namespace_oid) != nullptr;
+	memo_oid = fn_oid;
+	memo_generation = generation;
+	return memo_answer;
 }
 
 // Every call of such a function is checked under the tenant in force.
@@ -772,6 +796,7 @@ void InstallIsolationHooks() {
 	previous_process_utility = ProcessUtility_hook;
 	ProcessUtility_hook = IsolationProcessUtility;
 	RegisterXactCallback(ExecutorXactCallback, nullptr);
+	CacheRegisterSyscacheCallback(PROCOID, ProcedureSyscacheCallback, (Datum)0);
 	RegisterSubXactCallback(ExecutorSubXactCallback, nullptr);
 }
 

@@ -256,11 +256,24 @@ void GuardRangeTable(Query *query) {
 bool GuardWalker(Node *node, void *context) {
 	if (node == nullptr)
 		return false;
+	// Leaves are most of a query: answer them before the generic walker.
+	switch (nodeTag(node)) {
+	case T_Var:
+	case T_Const:
+	case T_Param:
+	case T_RangeTblRef:
+	case T_CaseTestExpr:
+	case T_SetToDefault:
+		return false;
+	default:
+		break;
+	}
 	if (IsA(node, Query)) {
 		auto *query = reinterpret_cast<Query *>(node);
 		GuardRangeTable(query);
+		// Join alias lists only repeat Vars of the joined relations.
 		return query_tree_walker(query, reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(GuardWalker)),
-		                         context, 0);
+		                         context, QTW_IGNORE_JOINALIASES);
 	}
 	if (IsA(node, FuncExpr)) {
 		auto *call = reinterpret_cast<FuncExpr *>(node);

@@ -189,8 +189,13 @@ grep -q 'SECRETA' <<<"$out" || fail "a statement prepared under b did not resolv
 pass "a statement prepared under b resolves in a; pg_prepared_statements refused"
 
 echo "== 10. definitions stay readable"
-[ "$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "SELECT count(*) > 0 FROM pg_views WHERE schemaname = 'public'" -c "SELECT pg_get_viewdef('public.fv'::regclass) IS NOT NULL" -c COMMIT)" = "$(printf 't\nt')" ] ||
-	fail "view definitions are refused in tenant context"
+su -c "CREATE VIEW b.headcount AS SELECT count(*) AS n FROM b.employees" >/dev/null
+out=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "SELECT count(*) > 0 FROM pg_views WHERE schemaname = 'public' AND definition IS NOT NULL" \
+	-c "SELECT definition LIKE '%count(*)%' FROM pg_views WHERE schemaname = 'b' AND viewname = 'headcount'" \
+	-c "SELECT pg_get_viewdef(c.oid) IS NOT NULL FROM pg_class c WHERE c.relname = 'headcount'" -c COMMIT)
+[ "$out" = "$(printf 't\nt\nt')" ] || fail "view definitions (another tenant's too) are refused in tenant context: $out"
+out=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "SELECT n FROM b.headcount" -c COMMIT)
+grep -q 'may not reach' <<<"$out" || fail "b's view itself was readable: $out"
 pass "pg_views and pg_get_viewdef in tenant context"
 
 echo "== guards: tenant a's own use"
