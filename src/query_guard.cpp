@@ -2,6 +2,7 @@
 #include "query_guard.hpp"
 
 #include "isolation_hooks.hpp"
+#include "session_objects.hpp"
 #include "tenant_context.hpp"
 #include "tenant_label.hpp"
 #include "tenant_registry.hpp"
@@ -19,6 +20,7 @@ enum class GuardKind : char {
 	kBackendPid,     // arg 0 is a backend pid (NULL = all): own only
 	kBackendId,      // arg 0 is a backend number: own only, else NULL
 	kTenantContext,  // refused in tenant context
+	kChannel,        // arg 0 is a notification channel: scoped to the tenant
 };
 
 struct GuardedFunction {
@@ -32,7 +34,7 @@ struct GuardTable {
 	Oid extension_namespace = InvalidOid;
 	Oid registry = InvalidOid;
 	bool usable = false;
-	Oid wrapper[6] = {};
+	Oid wrapper[7] = {};
 	Oid stat_visible = InvalidOid;     // (oid, bool) -> bool
 	Oid stat_ext_visible = InvalidOid; // (oid) -> bool
 	Oid lo_visible = InvalidOid;       // (oid) -> bool
@@ -74,6 +76,7 @@ const NamedGuard kBuiltinGuards[] = {
     {"pg_create_logical_replication_slot", GuardKind::kTenantContext},
     {"pg_copy_logical_replication_slot", GuardKind::kTenantContext},
     {"pg_replication_slot_advance", GuardKind::kTenantContext},
+    {"pg_notify", GuardKind::kChannel},
 };
 
 // pg_stat_get_<counter>(relation oid) and pg_stat_get_xact_<counter>: the
@@ -119,6 +122,7 @@ void ResolveGuards() {
 	guards.wrapper[static_cast<int>(GuardKind::kBackendPid)] = WrapperOid(nsp, "backend_pid_guard", 1, int_arg);
 	guards.wrapper[static_cast<int>(GuardKind::kBackendId)] = WrapperOid(nsp, "backend_id_guard", 1, int_arg);
 	guards.wrapper[static_cast<int>(GuardKind::kTenantContext)] = WrapperOid(nsp, "tenant_context_guard", 1, text_arg);
+	guards.wrapper[static_cast<int>(GuardKind::kChannel)] = WrapperOid(nsp, "tenant_channel", 1, text_arg);
 	guards.stat_visible = WrapperOid(nsp, "statistic_visible", 2, stat_args);
 	guards.stat_ext_visible = WrapperOid(nsp, "statistic_ext_visible", 1, oid_arg);
 	guards.lo_visible = WrapperOid(nsp, "large_object_visible", 1, oid_arg);
@@ -153,8 +157,9 @@ void ResolveGuards() {
 					bool int_arg = first == INT4OID;
 					bool text_arg = first == NAMEOID || first == TEXTOID;
 					if ((g.kind == GuardKind::kBackendPid || g.kind == GuardKind::kBackendId) ? int_arg
-					    : g.kind == GuardKind::kTenantContext                              ? text_arg
-					                                                                       : relation_arg) {
+					    : (g.kind == GuardKind::kTenantContext || g.kind == GuardKind::kChannel)
+					        ? text_arg
+					        : relation_arg) {
 						found = true;
 						kind = g.kind;
 					}
@@ -424,6 +429,18 @@ Datum wt_tenant_context_guard(PG_FUNCTION_ARGS) {
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+}
+
+// wt_internal.tenant_channel(text) -> text: the channel argument of
+// pg_notify(), scoped to the tenant in force like NOTIFY's
+// (session_objects.cpp).
+PG_FUNCTION_INFO_V1(wt_tenant_channel);
+Datum wt_tenant_channel(PG_FUNCTION_ARGS) {
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	char *channel = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char *scoped = ScopeChannelName(channel);
+	PG_RETURN_TEXT_P(cstring_to_text(scoped ? scoped : channel));
 }
 
 // wt_internal.tenant_context_visible() -> bool: security qual of pg_cursors

@@ -72,6 +72,8 @@ char *ScopedName(const char *kind, const char *name) {
 
 } // namespace
 
+char *ScopeChannelName(const char *channel) { return ScopedName("channel", channel); }
+
 void NoteTemporaryRelation(Oid relid) {
 	if (temporary_relations == nullptr)
 		temporary_relations = CreateTagTable("wellness_tenancy temporary relations", sizeof(Oid),

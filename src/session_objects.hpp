@@ -36,4 +36,8 @@ bool TemporaryRelationReachable(Oid relid);
 // Refuses names scoped to another tenant.
 PlannedStmt *ScopeSessionNames(PlannedStmt *pstmt);
 
+// The channel name pg_notify() really uses in the tenant context in force
+// (nullptr: unchanged); refuses a channel scoped to another tenant.
+char *ScopeChannelName(const char *channel);
+
 } // namespace wellness_tenancy

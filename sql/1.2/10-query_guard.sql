@@ -49,3 +49,7 @@ CREATE FUNCTION wt_internal.large_object_visible(oid) RETURNS boolean
     LANGUAGE c STABLE PARALLEL SAFE STRICT AS 'MODULE_PATHNAME', 'wt_large_object_visible';
 COMMENT ON FUNCTION wt_internal.large_object_visible(oid) IS
     'security qual of pg_largeobject';
+CREATE FUNCTION wt_internal.tenant_channel(text) RETURNS text
+    LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'wt_tenant_channel';
+COMMENT ON FUNCTION wt_internal.tenant_channel(text) IS
+    'the channel of pg_notify() scoped to the tenant in force, as NOTIFY''s is';

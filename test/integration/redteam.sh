@@ -208,9 +208,10 @@ own=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" \
 own=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "CREATE TEMP TABLE mine AS SELECT full_name FROM a.employees LIMIT 1" -c "DECLARE mc CURSOR WITH HOLD FOR SELECT full_name FROM a.employees ORDER BY 1 LIMIT 1" -c COMMIT \
 	-c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "SELECT count(*) FROM mine" -c "FETCH mc" -c COMMIT)
 [ "$own" = "$(printf '1\nSECRETA1')" ] || fail "tenant a's own temporary table and held cursor across transactions: $own"
-( sleep 1; app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "NOTIFY news, 'own-a-news'" -c COMMIT >/dev/null ) &
+( sleep 1; app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "NOTIFY news, 'own-a-news'" -c "SELECT pg_notify('news', 'own-a-pg-notify')" -c COMMIT >/dev/null ) &
 own=$(app -c "SET wellness_tenancy.tenant = 'a'" -c "LISTEN news" -c "SELECT pg_sleep(2.5)" -c "SELECT 1")
 wait
 grep -q 'own-a-news' <<<"$own" || fail "tenant a does not receive its own notification: $own"
+grep -q 'own-a-pg-notify' <<<"$own" || fail "tenant a does not receive its own pg_notify(): $own"
 pass "tenant a's own statistics, sequences, large objects, activity, temporary tables, held cursors, notifications"
 echo "redteam: $probes probes, no leak"
