@@ -363,9 +363,21 @@ bool IsolationNeedsFmgrHook(Oid fn_oid) {
 	uint64 generation = RegistryGeneration();
 	if (fn_oid == memo_oid && generation == memo_generation)
 		return memo_answer;
-	Oid namespace_oid = get_func_namespace(fn_oid);
-	memo_answer = OidIsValid(namespace_oid) && namespace_oid >= FirstNormalObjectId &&
-	              TenantByNamespace(namespace_oid) != nullptr;
+	// SQL functions are never inlined either, wherever they live: the
+	// planner inlines after the query guard has wrapped the calling query,
+	// so an inlined body (nextval(o::regclass) in a pg_temp function, a
+	// SETOF function reading pg_statistic) would escape it.  Run as
+	// functions, each of their statements is planned, and guarded, on its
+	// own.
+	HeapTuple proc = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn_oid));
+	if (!HeapTupleIsValid(proc))
+		return false;
+	auto *form = reinterpret_cast<Form_pg_proc>(GETSTRUCT(proc));
+	Oid namespace_oid = form->pronamespace;
+	bool sql_language = form->prolang == SQLlanguageId;
+	ReleaseSysCache(proc);
+	memo_answer = sql_language || (OidIsValid(namespace_oid) && namespace_oid >= FirstNormalObjectId &&
+	                               TenantByNamespace(namespace_oid) != nullptr);
 	memo_oid = fn_oid;
 	memo_generation = generation;
 	return memo_answer;
@@ -580,6 +592,21 @@ void CheckUtilityStatement(Node *statement) {
 			Oid relid = RangeVarGetRelid(vrel->relation, NoLock, true);
 			if (OidIsValid(relid))
 				CheckRelationTree(relid);
+		}
+		break;
+	}
+	case T_CopyStmt: {
+		// COPY of a table reads it without the planner, so the query guard's
+		// quals on the value-bearing catalogs do not apply.
+		auto *stmt = reinterpret_cast<CopyStmt *>(statement);
+		if (stmt->relation != nullptr && !stmt->is_from && TenantContextInForce()) {
+			Oid relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+			if (relid == StatisticRelationId || relid == StatisticExtDataRelationId || relid == LargeObjectRelationId)
+				ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				                errmsg("COPY from %s is not allowed in tenant context", get_rel_name(relid)),
+				                errdetail("It holds values of every tenant's data."),
+				                errhint("Query it with SELECT (rows of other tenants are left out), or work "
+				                        "without a tenant set.")));
 		}
 		break;
 	}

@@ -276,12 +276,25 @@ bool GuardWalker(Node *node, void *context) {
 	if (IsA(node, Query)) {
 		auto *query = reinterpret_cast<Query *>(node);
 		GuardRangeTable(query);
-		// Join alias lists only repeat Vars of the joined relations.
-		return query_tree_walker(query, reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(GuardWalker)),
-		                         context, QTW_IGNORE_JOINALIASES);
+		// Join alias lists only repeat Vars of the joined relations.  The
+		// flag of this query level says whether a session listing is called
+		// anywhere in its expressions (the target list, say).
+		bool lists_session = false;
+		bool result = query_tree_walker(
+		    query, reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(GuardWalker)), &lists_session,
+		    QTW_IGNORE_JOINALIASES);
+		if (lists_session && query->jointree != nullptr)
+			query->jointree->quals = reinterpret_cast<Node *>(make_and_qual(
+			    query->jointree->quals,
+			    reinterpret_cast<Node *>(MakeCall(guards.context_visible, BOOLOID, NIL, InvalidOid))));
+		return result;
 	}
 	if (IsA(node, FuncExpr)) {
 		auto *call = reinterpret_cast<FuncExpr *>(node);
+		// pg_cursor() and pg_prepared_statement() outside FROM: the query
+		// level gets the refusing qual (evaluated once, before any row).
+		if ((call->funcid == F_PG_CURSOR || call->funcid == F_PG_PREPARED_STATEMENT) && context != nullptr)
+			*static_cast<bool *>(context) = true;
 		// Most calls are of functions above every guarded oid (user
 		// functions) or not in the table: one compare, then one probe.
 		if (call->args != NIL && call->funcid <= guards.max_guarded) {

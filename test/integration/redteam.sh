@@ -96,7 +96,10 @@ echo "== 3. relations reached by an OID computed at run time"
 probe "pg_sequence_last_value(oid)" "SELECT pg_sequence_last_value(c.oid) FROM pg_class c WHERE relname = 'sq'"
 probe "pg_sequences.last_value" "SELECT last_value FROM pg_sequences WHERE sequencename = 'sq'"
 probe "nextval(oid)" "SELECT nextval(c.oid) FROM pg_class c WHERE relname = 'sq'"
-probe "setval(oid)" "SELECT setval(c.oid, 777099) FROM pg_class c WHERE relname = 'sq'"
+probe "setval(oid)" "SELECT setval(c.oid, 777005) FROM pg_class c WHERE relname = 'sq'"
+probe "nextval(oid) inside an inlinable pg_temp SQL function" "CREATE FUNCTION pg_temp.nv(o oid) RETURNS bigint LANGUAGE sql AS 'SELECT nextval(o::regclass)'; SELECT pg_temp.nv(c.oid) FROM pg_class c WHERE relname = 'sq'"
+suprobe "pg_statistic through an inlinable SETOF SQL function" "CREATE FUNCTION pg_temp.st() RETURNS SETOF pg_statistic LANGUAGE sql STABLE AS 'SELECT * FROM pg_catalog.pg_statistic'; SELECT s.stavalues1::text FROM pg_temp.st() s JOIN pg_class c ON c.oid = s.starelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'b'"
+suprobe "COPY pg_statistic TO STDOUT" "COPY pg_catalog.pg_statistic TO STDOUT"
 probe "size functions" "SELECT CASE WHEN pg_total_relation_size(c.oid) > 0 THEN 'SECRETB-size' END FROM pg_class c WHERE relname = 'big'"
 suprobe "TOAST table" "SELECT 'SECRETB-toast-read', count(*) FROM pg_toast.pg_toast_$(su -c "SELECT 'b.big'::regclass::oid")"
 
@@ -187,6 +190,10 @@ grep -q 'not allowed in tenant context' <<<"$out" || fail "pg_prepared_statement
 no_leak "prepared statement re-executed under a" "$out"
 grep -q 'SECRETA' <<<"$out" || fail "a statement prepared under b did not resolve in tenant a: $out"
 pass "a statement prepared under b resolves in a; pg_prepared_statements refused"
+out=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "DECLARE cur CURSOR FOR SELECT 42" -c "SELECT (pg_cursor()).name" -c "ROLLBACK")
+grep -q 'not allowed in tenant context' <<<"$out" || fail "pg_cursor() in the target list in tenant context: $out"
+[ "$(su -c "BEGIN" -c "DECLARE cur CURSOR FOR SELECT 42" -c "SELECT (pg_cursor()).name" -c "ROLLBACK")" = cur ] || fail "control: pg_cursor() in the target list"
+pass "pg_cursor() in the target list refused in tenant context (control: a DBA lists it)"
 
 echo "== 10. definitions stay readable"
 su -c "CREATE VIEW b.headcount AS SELECT count(*) AS n FROM b.employees" >/dev/null
