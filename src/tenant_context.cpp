@@ -43,6 +43,7 @@ bool TenantLockInForce() { return tenant_lock || local_tenant_only; }
 bool require_signed_tenant = false;
 bool entering_verified = false;
 char verified_tenant[NAMEDATALEN];
+bool verified_local = false; // entered with is_local: verification ends with the transaction
 constexpr const char *kUnverifiedTenant = "(unverified)";
 
 // The tenant the checks enforce: the locked one, else the setting's value.
@@ -59,9 +60,14 @@ bool TenantIsSet() { return EffectiveTenant()[0] != '\0'; }
 
 bool CheckTenant(char **newval, void **extra, GucSource source) {
 	const char *name = *newval;
-	if (lock_held && source != PGC_S_TEST && strcmp(name ? name : "", locked_tenant) != 0) {
+	// A transaction that began inside a (session-level) tenant is locked to
+	// it as much as one that entered it with SET LOCAL.
+	const char *held = lock_held ? locked_tenant : "";
+	if (!lock_held && TenantLockInForce() && IsTransactionState() && tenant_setting != nullptr)
+		held = tenant_setting;
+	if (held[0] != '\0' && source != PGC_S_TEST && strcmp(name ? name : "", held) != 0) {
 		GUC_check_errcode(ERRCODE_INSUFFICIENT_PRIVILEGE);
-		GUC_check_errmsg("this transaction is locked to tenant \"%s\"", locked_tenant);
+		GUC_check_errmsg("this transaction is locked to tenant \"%s\"", held);
 		GUC_check_errdetail("wellness_tenancy.tenant_lock (or local_tenant_only) is on: a transaction that has "
 		                    "entered a tenant can neither switch to another nor leave it.");
 		GUC_check_errhint("End the transaction (COMMIT or ROLLBACK) and set the tenant in the next one.");
@@ -142,9 +148,13 @@ void AssignTenant(const char *newval, void *extra) {
 	// Entering a tenant inside a transaction takes the lock (assign hooks
 	// run inside the transaction for SET/set_config; at transaction end
 	// the state is no longer TRANS_INPROGRESS and nothing is taken).
-	if (!lock_held && TenantLockInForce() && newval != nullptr && newval[0] != '\0' &&
-	    IsTransactionState() && !IsParallelWorker() && strlen(newval) < NAMEDATALEN) {
-		strlcpy(locked_tenant, newval, NAMEDATALEN);
+	// A value that was already a tenant when this transaction changed it
+	// (RESET, set_config(..., NULL), which no check hook sees) is the one
+	// locked; otherwise the tenant entered.
+	const char *lock_to = old[0] != '\0' ? old : (newval ? newval : "");
+	if (!lock_held && TenantLockInForce() && lock_to[0] != '\0' && IsTransactionState() &&
+	    !IsParallelWorker() && strlen(lock_to) < NAMEDATALEN) {
+		strlcpy(locked_tenant, lock_to, NAMEDATALEN);
 		lock_held = true;
 	}
 }
@@ -196,6 +206,10 @@ const char *TenantValueAfterCommit() {
 void LocalOnlyXactCallback(XactEvent event, void *arg) {
 	if (event == XACT_EVENT_ABORT)
 		administration_depth = 0;
+	if (verified_local && (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PREPARE)) {
+		verified_tenant[0] = '\0';
+		verified_local = false;
+	}
 	if (lock_held && (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PREPARE ||
 	                  event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT)) {
 		lock_held = false;
@@ -430,6 +444,7 @@ void EnterVerifiedTenant(const char *tenant, bool is_local) {
 	}
 	PG_END_TRY();
 	strlcpy(verified_tenant, tenant, NAMEDATALEN);
+	verified_local = is_local;
 	NotePolicyChange();
 	char *search_path = psprintf("%s, public", quote_identifier(tenant));
 	(void)set_config_option("search_path", search_path, context, PGC_S_SESSION, action, true, 0, false);
@@ -450,7 +465,9 @@ void CheckPersistentSetting(const VariableSetStmt *setstmt, const char *target) 
 	if (setstmt == nullptr || !(setstmt->name == nullptr || IsExtensionSetting(setstmt->name)))
 		return;
 	const char *name = setstmt->name ? setstmt->name : "wellness_tenancy.*";
-	if (!superuser())
+	// A non-superuser's RESET ALL keeps superuser-only settings
+	// (require_tenant and the others): only a stored tenant can go.
+	if (!superuser() && setstmt->name != nullptr)
 		ereport(ERROR,
 		        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 		         errmsg("permission denied to change %s for %s", name, target),

@@ -108,7 +108,8 @@ probe "lo_get" "SELECT convert_from(lo_get(424242), 'UTF8')"
 probe "lo_open + loread" "SELECT convert_from(loread(lo_open(424242, 262144), 100), 'UTF8')"
 suprobe "pg_largeobject" "SELECT convert_from(data, 'UTF8') FROM pg_largeobject WHERE loid = 424242"
 su -c "SELECT pg_create_logical_replication_slot('rt_slot', 'test_decoding')" >/dev/null
-su -c "INSERT INTO b.employees (email, full_name) VALUES ('SECRETB-wal@b', 'SECRETB-wal')" >/dev/null
+# synchronous: decoding reads only WAL that is flushed (the test cluster commits asynchronously)
+su -c "SET synchronous_commit = on" -c "INSERT INTO b.employees (email, full_name) VALUES ('SECRETB-wal@b', 'SECRETB-wal')" >/dev/null
 suprobe "logical decoding" "SELECT data FROM pg_logical_slot_peek_changes('rt_slot', NULL, NULL) WHERE data LIKE '%SECRETB%'"
 su -c "SELECT pg_drop_replication_slot('rt_slot')" >/dev/null
 out=$(su -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "CREATE PUBLICATION rt_all FOR ALL TABLES" -c "ROLLBACK")
@@ -141,6 +142,11 @@ pass "LISTEN on a channel b's trigger notifies"
 echo "== 5. changing tenant inside the transaction (tenant lock)"
 probe "set_config + query_to_xml in one statement" "SELECT set_config('wellness_tenancy.tenant', 'b', true), query_to_xml('SELECT full_name FROM b.employees LIMIT 1', true, true, '')"
 probe "wt_set_tenant + query_to_xml" "SELECT wt_set_tenant('b', true), query_to_xml('SELECT full_name FROM employees LIMIT 1', true, true, '')"
+out=$(app -c "SELECT wt_set_tenant('a')" -c "SELECT set_config('wellness_tenancy.tenant', 'b', true), query_to_xml('SELECT full_name FROM b.employees LIMIT 1', true, true, '')" -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'b'" -c "SELECT full_name FROM b.employees LIMIT 1" -c "ROLLBACK" -c "RESET wellness_tenancy.tenant; SELECT full_name FROM b.employees LIMIT 1" -c "SELECT full_name FROM a.employees ORDER BY 1 LIMIT 1")
+no_leak "session-level tenant, then a switch inside a transaction" "$out"
+[ "$(grep -c 'locked to tenant "a"' <<<"$out")" = 2 ] || fail "session-level tenant a: switches inside a transaction not refused: $out"
+grep -q SECRETA1 <<<"$out" || fail "session-level tenant a cannot read its own rows: $out"
+pass "session-level tenant: a transaction that begins in it cannot switch (control: the probes above)"
 probe "RESET then read" "RESET wellness_tenancy.tenant; SELECT full_name FROM b.employees LIMIT 1"
 probe "set_config(NULL) then read" "SELECT set_config('wellness_tenancy.tenant', NULL, true); SELECT full_name FROM b.employees LIMIT 1"
 out=$(app -c "ALTER ROLE wellness_app SET wellness_tenancy.tenant = 'b'" -c "ALTER ROLE wellness_app SET wellness_tenancy.require_tenant = off")
@@ -154,7 +160,7 @@ probe "b's SQL function through a shared view (inlined before)" "SELECT * FROM p
 probe "b's table function through a shared view" "SELECT * FROM public.tv LIMIT 2"
 su -c "CREATE TABLE public.defaults (x text DEFAULT b.secret()); GRANT INSERT, SELECT ON public.defaults TO wellness_app" >/dev/null
 probe "b's function as a column default" "INSERT INTO public.defaults DEFAULT VALUES RETURNING x"
-out=$(app -c "SET wellness_tenancy.tenant = 'b'" -c "BEGIN" -c "DECLARE c CURSOR WITH HOLD FOR SELECT full_name FROM b.employees" -c COMMIT -c "SET wellness_tenancy.tenant = 'a'" -c "SELECT cursor_to_xml('c', 2, false, false, '')" -c "SET wellness_tenancy.tenant = 'b'" -c "SELECT cursor_to_xml('c', 1, false, false, '')")
+out=$(app -c "SET wellness_tenancy.tenant = 'b'" -c "BEGIN" -c "DECLARE c CURSOR WITH HOLD FOR SELECT full_name FROM b.employees" -c COMMIT -c "RESET wellness_tenancy.tenant" -c "SET wellness_tenancy.tenant = 'a'" -c "SELECT cursor_to_xml('c', 2, false, false, '')" -c "RESET wellness_tenancy.tenant" -c "SET wellness_tenancy.tenant = 'b'" -c "SELECT cursor_to_xml('c', 1, false, false, '')")
 no_leak "held cursor via cursor_to_xml" "$(sed -n '0,/cannot be run/p' <<<"$out")"
 grep -q 'portal "c" cannot be run' <<<"$out" || fail "held cursor: $out"
 grep -q SECRETB <<<"$out" || fail "held cursor: control (back under b) does not read it: $out"
@@ -180,12 +186,12 @@ for stmt in "DELETE FROM tenants WHERE schema_name = 'b'" "UPDATE tenants SET sc
 done
 
 echo "== 9. session state left on a pooled connection"
-out=$(app -c "SET wellness_tenancy.tenant = 'b'" -c "CREATE TEMP TABLE t AS SELECT full_name FROM b.employees" -c "RESET wellness_tenancy.tenant" -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "SELECT * FROM t LIMIT 1" -c COMMIT -c "SELECT * FROM t LIMIT 1" -c "SET wellness_tenancy.tenant = 'b'" -c "SELECT * FROM t LIMIT 1")
+out=$(app -c "SET wellness_tenancy.tenant = 'b'" -c "CREATE TEMP TABLE t AS SELECT full_name FROM b.employees" -c "RESET wellness_tenancy.tenant" -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "SELECT * FROM t LIMIT 1" -c COMMIT -c "SELECT * FROM t LIMIT 1" -c "RESET wellness_tenancy.tenant" -c "SET wellness_tenancy.tenant = 'b'" -c "SELECT * FROM t LIMIT 1")
 no_leak "temporary table" "$(sed -n '0,/created under tenant "b", not tenant "a"/p' <<<"$out")"
 grep -q 'was created under tenant "b", not tenant "a"' <<<"$out" || fail "temporary table: $out"
 grep -q 'SECRETB' <<<"$out" || fail "temporary table: control (back under b) does not read it: $out"
 pass "temporary table filled under b (control: under b it reads)"
-out=$(app -c "SELECT wt_set_tenant('b')" -c "PREPARE pb AS SELECT full_name FROM employees LIMIT 1" -c "SELECT wt_set_tenant('a')" -c "EXECUTE pb" -c "SELECT statement FROM pg_prepared_statements")
+out=$(app -c "SELECT wt_set_tenant('b')" -c "PREPARE pb AS SELECT full_name FROM employees LIMIT 1" -c "RESET wellness_tenancy.tenant" -c "SELECT wt_set_tenant('a')" -c "EXECUTE pb" -c "SELECT statement FROM pg_prepared_statements")
 grep -q 'not allowed in tenant context' <<<"$out" || fail "pg_prepared_statements listed in tenant context: $out"
 no_leak "prepared statement re-executed under a" "$out"
 grep -q 'SECRETA' <<<"$out" || fail "a statement prepared under b did not resolve in tenant a: $out"
