@@ -608,6 +608,25 @@ Datum wt_migrate_tenant(PG_FUNCTION_ARGS) {
 	PG_RETURN_INT32(reached);
 }
 
+// wt_internal.validate_company_name(text): the company-name rule of
+// wt_create_tenant() and the registry trigger, for the SQL functions that take
+// a company name too (wt_rename_tenant), so that the rule exists once.  Not
+// STRICT: a NULL name is refused like any other invalid one.
+PG_FUNCTION_INFO_V1(wt_validate_company_name);
+Datum wt_validate_company_name(PG_FUNCTION_ARGS) {
+	ValidateCompanyName(PG_ARGISNULL(0) ? nullptr : text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	PG_RETURN_VOID();
+}
+
+// wt_require_no_tenant_context(operation text): the guard every tenant
+// administration function starts with, the same one wt_create_tenant() and
+// wt_drop_tenant() run (RequireNoTenantContext), for the PL/pgSQL ones.
+PG_FUNCTION_INFO_V1(wt_require_no_tenant_context);
+Datum wt_require_no_tenant_context(PG_FUNCTION_ARGS) {
+	RequireNoTenantContext(PG_ARGISNULL(0) ? "administer tenants" : text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	PG_RETURN_VOID();
+}
+
 PG_FUNCTION_INFO_V1(wt_derive_schema_name);
 Datum wt_derive_schema_name(PG_FUNCTION_ARGS) {
 	const char *company_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
