@@ -79,13 +79,12 @@ if [ ! -f "$(pg_config --sharedir)/extension/wellness_tenancy.control" ]; then
 	exit 2
 fi
 
-# shellcheck source=test/lib/cluster.sh
-source test/lib/cluster.sh
-# shellcheck source=bench/enforcement_lib.sh
-source bench/enforcement_lib.sh
-trap 'status=$?; [ "$status" -eq 0 ] || [ "$status" -eq 1 ] || status=2; jobs -p | xargs -r kill 2>/dev/null || true; cluster_stop_all "$status"; exit "$status"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# shellcheck source=test/lib/integration.sh
+source test/lib/integration.sh enforcement
+# shellcheck source=test/lib/enforcement_workload.sh
+source test/lib/enforcement_workload.sh
+# Exit status: 0 targets met, 1 a target missed, 2 anything else.
+on_exit '[ "$status" -eq 0 ] || [ "$status" -eq 1 ] || status=2'
 
 started=$(date +%s)
 elapsed() { echo "$(($(date +%s) - started))s"; }
@@ -108,10 +107,9 @@ stop_a() {
 	fi
 }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/wt-enforcement.XXXXXX")
+on_exit stop_a
 chmod 755 "$work"
 [ "$(id -u)" -ne 0 ] || chown postgres: "$work"
-trap 'status=$?; [ "$status" -eq 0 ] || [ "$status" -eq 1 ] || status=2; jobs -p | xargs -r kill 2>/dev/null || true; stop_a; cluster_stop_all "$status"; [ "${CLUSTER_KEEP:-0}" = 1 ] || rm -rf "$work"; exit "$status"' EXIT
 
 for nt in $tenant_counts; do
 	say "building, side by side, (b) ext_$nt: $nt tenants with wt_create_tenant, and (c) rls_$nt;" \

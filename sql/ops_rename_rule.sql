@@ -42,7 +42,7 @@ SELECT p.oid::regprocedure AS function, l.lanname
   FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
  WHERE p.oid IN ('wt_internal.validate_company_name(text)'::regprocedure,
                  'wt_require_no_tenant_context(text)'::regprocedure)
- ORDER BY 1::text;
+ ORDER BY p.proname;
 
 -- The guard refuses administration in tenant context, with the C++ message
 -- (the one wt_create_tenant gives) ...
