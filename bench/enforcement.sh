@@ -6,7 +6,7 @@
 #   (c) a shared-schema row-level-security equivalent,
 # in simple and prepared protocol, with the tenant switched in every
 # transaction (random tenant, transaction-local) and pinned per connection,
-# at 100 and 10,000 tenants.  See bench/ENFORCEMENT.md for the method and the
+# at 100 and 10,000 tenants.  See bench/reports/enforcement.md for the method and the
 # figures measured here.
 #
 #   bash bench/enforcement.sh [--quick] [--tenants "100 10000"] [--duration S]
@@ -35,7 +35,7 @@
 # instruction counts by hundreds to a thousand or more per transaction either
 # way; the copy leaves only the extension's own cost in the difference.
 #
-# Target (DESIGN.md section 5): (b) within 2% of (a) -- instructions per
+# Target (the project's cost requirement): (b) within 2% of (a) -- instructions per
 # transaction (b)/(a) <= 1.02 -- in every case, and the extension's extra
 # instructions per transaction at 10,000 tenants equal to those at 100 within
 # noise.  Exits 1 when the target is missed, 2 on errors.

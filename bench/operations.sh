@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Operations benchmark of wellness_tenancy (issue 4, DESIGN.md section 4/5).
+# Operations benchmark of wellness_tenancy (docs/operations.md is the runbook).
 # Everything is measured in one run on one throwaway cluster, each comparison
 # interleaved with its baseline so that both see the same machine noise:
 #
@@ -25,7 +25,7 @@
 #   WT_OPS_PARTS=1 bash bench/operations.sh      # only the 1,000-tenant migration
 #
 # Takes about 20-30 minutes on a 2-core machine; it is not part of the test
-# suite.  Results: bench/OPERATIONS.md.
+# suite.  Results: bench/reports/operations.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source test/lib/integration.sh ops-bench

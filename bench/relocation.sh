@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Relocation timing (issue 5): how long moving a tenant with 1,000 employees
+# Relocation timing: how long moving a tenant with 1,000 employees
 # and 100,000 wellness logs from one instance to another takes, and how long
-# its writes are blocked.  See bench/RELOCATION.md for the method and the
+# its writes are blocked.  See bench/reports/relocation.md for the method and the
 # figures measured here.
 #
 #   bash bench/relocation.sh [--rounds R] [--employees N] [--logs-per-employee L]

@@ -6,7 +6,7 @@
 # pool_mode = transaction and a pool of 3 server connections for 10 pgbench
 # clients, so that every server connection serves many clients in turn.  The
 # application role runs with require_tenant and local_tenant_only on (set by
-# the superuser with ALTER ROLE), as DESIGN.md section 3 prescribes for
+# the superuser with ALTER ROLE), as the README prescribes for
 # poolers.  Checks:
 #
 #   1. thousands of transactions, each picking a random tenant and setting it

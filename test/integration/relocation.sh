@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Relocation of a tenant between two PostgreSQL instances (issue 5), on two
+# Relocation of a tenant between two PostgreSQL instances, on two
 # throwaway clusters on loopback: "east" (source, wal_level = logical) and
 # "west" (target).
 #
