@@ -627,6 +627,23 @@ Datum wt_require_no_tenant_context(PG_FUNCTION_ARGS) {
 	PG_RETURN_VOID();
 }
 
+// wt_internal.lock_tenant_name(text): the tenant lock protocol (the advisory
+// lock LockSchemaName takes for provisioning and offboarding), for the
+// PL/pgSQL lifecycle functions (wt_lock_tenant), so that the lock key is
+// computed in one place.
+PG_FUNCTION_INFO_V1(wt_lock_tenant_name);
+Datum wt_lock_tenant_name(PG_FUNCTION_ARGS) {
+	if (PG_ARGISNULL(0))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+		                errmsg("tenant schema name must not be NULL")));
+	const char *schema_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "wellness_tenancy: SPI_connect failed");
+	LockSchemaName(schema_name);
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
 PG_FUNCTION_INFO_V1(wt_derive_schema_name);
 Datum wt_derive_schema_name(PG_FUNCTION_ARGS) {
 	const char *company_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
