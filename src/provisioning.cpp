@@ -644,6 +644,27 @@ Datum wt_lock_tenant_name(PG_FUNCTION_ARGS) {
 	PG_RETURN_VOID();
 }
 
+// wt_internal.report_relocated_tenant(schema_name, placement, hint): the
+// "has moved" error of tenant administration (suspend, resume, export of a
+// tenant that now lives on another instance), for the PL/pgSQL functions, so
+// that its message, SQLSTATE and detail are written once.  Always raises.
+PG_FUNCTION_INFO_V1(wt_report_relocated_tenant);
+Datum wt_report_relocated_tenant(PG_FUNCTION_ARGS) {
+	const char *schema_name = PG_ARGISNULL(0) ? "(unknown)" : text_to_cstring(PG_GETARG_TEXT_PP(0));
+	bool placement_known = !PG_ARGISNULL(1);
+	const char *placement = placement_known ? text_to_cstring(PG_GETARG_TEXT_PP(1)) : "(unknown)";
+	const char *hint = PG_ARGISNULL(2) ? "Run it on the instance that holds the tenant." : text_to_cstring(PG_GETARG_TEXT_PP(2));
+	ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+	                errmsg("tenant \"%s\" has moved to instance \"%s\"", schema_name, placement),
+	                placement_known ? errdetail("The registry names instance \"%s\" as the tenant's home; this "
+	                                            "instance no longer serves it.",
+	                                            placement)
+	                                : errdetail("The registry marks the tenant relocated without naming its new "
+	                                            "instance; this instance no longer serves it."),
+	                errhint("%s wt_tenant_directory() lists placements.", hint)));
+	PG_RETURN_VOID();
+}
+
 PG_FUNCTION_INFO_V1(wt_derive_schema_name);
 Datum wt_derive_schema_name(PG_FUNCTION_ARGS) {
 	const char *company_name = text_to_cstring(PG_GETARG_TEXT_PP(0));

@@ -1,11 +1,13 @@
+-- Rules written once, in C++, and called from the PL/pgSQL functions.
 -- One company-name rule: wt_rename_tenant() runs the same C++ rule as
 -- wt_create_tenant() (wt_internal.validate_company_name), so a name made only
 -- of no-break spaces (U+00A0) or holding a C1 control (U+0085, NEXT LINE) is
 -- refused by both; the tenant-context guard of the PL/pgSQL administration
--- functions is the C++ one too.  Each refusal has its control (the same rule
--- on the other path, or a valid name that passes) and nothing changes.
+-- functions is the C++ one too, and so is the "has moved" error of suspend,
+-- resume and export.  Each refusal has its control (the same rule on the
+-- other path, or the same call when it is allowed) and nothing changes.
 -- Runs in a database of its own (tenants rr_*).
-\set case_db ops_rename_rule_db
+\set case_db ops_shared_rules_db
 \i sql/include/case_database.psql
 \set VERBOSITY default
 
@@ -60,6 +62,26 @@ RESET wellness_tenancy.require_tenant;
 -- Control: without tenant context the same call renames.
 SELECT wt_rename_tenant('rr_acme', 'Acme Health');
 SELECT company_name FROM tenants WHERE schema_name = 'rr_acme';
+
+-- The "has moved" error: one C++ implementation, with each function's hint.
+SELECT wt_create_tenant('Moved Health', 'rr_moved') IS NOT NULL AS created;
+UPDATE tenants SET status = 'relocated', placement = 'eu-2' WHERE schema_name = 'rr_moved';
+SELECT wt_suspend_tenant('rr_moved');
+\echo :LAST_ERROR_SQLSTATE
+SELECT wt_resume_tenant('rr_moved');
+\echo :LAST_ERROR_SQLSTATE
+SELECT wt_export_tenant('rr_moved') IS NOT NULL AS exported;
+\echo :LAST_ERROR_SQLSTATE
+-- A placement the registry lost is reported as unknown.
+UPDATE tenants SET placement = NULL WHERE schema_name = 'rr_moved';
+SELECT wt_suspend_tenant('rr_moved');
+\echo :LAST_ERROR_SQLSTATE
+SELECT status FROM tenants WHERE schema_name = 'rr_moved';
+-- Control: served here again, the same calls work.
+UPDATE tenants SET status = 'active' WHERE schema_name = 'rr_moved';
+SELECT wt_suspend_tenant('rr_moved');
+SELECT wt_resume_tenant('rr_moved');
+SELECT wt_export_tenant('rr_moved') -> 'tenant' ->> 'schema_name' AS exported;
 
 \c :regress_db
 SET client_min_messages = warning;
