@@ -5,10 +5,13 @@ EXTENSION = wellness_tenancy
 MODULE_big = wellness_tenancy
 OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard src/*.cpp)))
 
-# Versioned scripts.  The full scripts of later versions are built from 1.0
-# plus the update scripts, so that a fresh install and an upgraded database run
-# exactly the same statements.  The 1.1--1.2 update is assembled from the
-# fragments in sql/1.2/, in file-name order.
+# Versioned scripts, assembled from the SQL source tree (CONTRIBUTING.md):
+# one file per object under sql/objects/, and per script a manifest under
+# sql/manifests/ that sql/assemble.sh expands.  The 1.0 and 1.0--1.1 scripts
+# are committed history: test/check-sql-tree.sh proves the manifests still
+# reproduce them byte for byte.  The full scripts of later versions are 1.0
+# plus the update scripts, so that a fresh install and an upgraded database
+# run exactly the same statements.
 BUILT_SCRIPTS = sql/wellness_tenancy--1.1.sql sql/wellness_tenancy--1.2.sql sql/wellness_tenancy--1.1--1.2.sql
 DATA = $(filter-out $(BUILT_SCRIPTS),$(wildcard sql/wellness_tenancy--*.sql))
 DATA_built = $(BUILT_SCRIPTS)
@@ -46,8 +49,11 @@ ISOLATION_TESTDB = wt_isolation
 sql/wellness_tenancy--1.1.sql: sql/wellness_tenancy--1.0.sql sql/wellness_tenancy--1.0--1.1.sql
 	cat $^ > $@
 
-sql/wellness_tenancy--1.1--1.2.sql: $(sort $(wildcard sql/1.2/*.sql))
-	{ printf '%s\n' '\echo Use "ALTER EXTENSION wellness_tenancy UPDATE TO '"'"'1.2'"'"'" to load this file. \quit'; cat $^; } > $@
+# Dependencies: the manifest, the assembler and every file the manifest
+# includes (fragments of sql/1.2/ too).
+MANIFEST_1_2 = sql/manifests/wellness_tenancy--1.1--1.2.manifest
+sql/wellness_tenancy--1.1--1.2.sql: $(MANIFEST_1_2) sql/assemble.sh $(shell bash sql/assemble.sh --list $(MANIFEST_1_2))
+	bash sql/assemble.sh $< > $@.tmp && mv $@.tmp $@
 
 sql/wellness_tenancy--1.2.sql: sql/wellness_tenancy--1.1.sql sql/wellness_tenancy--1.1--1.2.sql
 	cat $^ > $@

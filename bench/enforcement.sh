@@ -6,7 +6,7 @@
 #   (c) a shared-schema row-level-security equivalent,
 # in simple and prepared protocol, with the tenant switched in every
 # transaction (random tenant, transaction-local) and pinned per connection,
-# at 100 and 10,000 tenants.  See bench/ENFORCEMENT.md for the method and the
+# at 100 and 10,000 tenants.  See bench/reports/enforcement.md for the method and the
 # figures measured here.
 #
 #   bash bench/enforcement.sh [--quick] [--tenants "100 10000"] [--duration S]
@@ -35,7 +35,7 @@
 # instruction counts by hundreds to a thousand or more per transaction either
 # way; the copy leaves only the extension's own cost in the difference.
 #
-# Target (DESIGN.md section 5): (b) within 2% of (a) -- instructions per
+# Target (the project's cost requirement): (b) within 2% of (a) -- instructions per
 # transaction (b)/(a) <= 1.02 -- in every case, and the extension's extra
 # instructions per transaction at 10,000 tenants equal to those at 100 within
 # noise.  Exits 1 when the target is missed, 2 on errors.
@@ -79,13 +79,12 @@ if [ ! -f "$(pg_config --sharedir)/extension/wellness_tenancy.control" ]; then
 	exit 2
 fi
 
-# shellcheck source=test/lib/cluster.sh
-source test/lib/cluster.sh
-# shellcheck source=bench/enforcement_lib.sh
-source bench/enforcement_lib.sh
-trap 'status=$?; [ "$status" -eq 0 ] || [ "$status" -eq 1 ] || status=2; jobs -p | xargs -r kill 2>/dev/null || true; cluster_stop_all "$status"; exit "$status"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# shellcheck source=test/lib/integration.sh
+source test/lib/integration.sh enforcement
+# shellcheck source=test/lib/enforcement_workload.sh
+source test/lib/enforcement_workload.sh
+# Exit status: 0 targets met, 1 a target missed, 2 anything else.
+on_exit '[ "$status" -eq 0 ] || [ "$status" -eq 1 ] || status=2'
 
 started=$(date +%s)
 elapsed() { echo "$(($(date +%s) - started))s"; }
@@ -108,10 +107,9 @@ stop_a() {
 	fi
 }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/wt-enforcement.XXXXXX")
+on_exit stop_a
 chmod 755 "$work"
 [ "$(id -u)" -ne 0 ] || chown postgres: "$work"
-trap 'status=$?; [ "$status" -eq 0 ] || [ "$status" -eq 1 ] || status=2; jobs -p | xargs -r kill 2>/dev/null || true; stop_a; cluster_stop_all "$status"; [ "${CLUSTER_KEEP:-0}" = 1 ] || rm -rf "$work"; exit "$status"' EXIT
 
 for nt in $tenant_counts; do
 	say "building, side by side, (b) ext_$nt: $nt tenants with wt_create_tenant, and (c) rls_$nt;" \

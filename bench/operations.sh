@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Operations benchmark of wellness_tenancy (issue 4, DESIGN.md section 4/5).
+# Operations benchmark of wellness_tenancy (docs/operations.md is the runbook).
 # Everything is measured in one run on one throwaway cluster, each comparison
 # interleaved with its baseline so that both see the same machine noise:
 #
@@ -25,11 +25,10 @@
 #   WT_OPS_PARTS=1 bash bench/operations.sh      # only the 1,000-tenant migration
 #
 # Takes about 20-30 minutes on a 2-core machine; it is not part of the test
-# suite.  Results: bench/OPERATIONS.md.
+# suite.  Results: bench/reports/operations.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source test/lib/cluster.sh
-cluster_cleanup_on_exit
+source test/lib/integration.sh ops-bench
 
 SMALL=${WT_OPS_SMALL:-1000}          # provisioning measured at this many tenants...
 LARGE=${WT_OPS_LARGE:-10000}         # ...and at this many
@@ -43,13 +42,10 @@ FILL_BATCH=200                       # tenants per transaction while filling
 PARTS=${WT_OPS_PARTS:-"1 2"}         # 1: migration over MIG_TENANTS; 2: provisioning,
                                      # memory, migration and pg_dump at LARGE
 
-q() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
 now() { date +%s.%N; }
 secs() { echo "$2 - $1" | bc -l; }
 fmt() { printf '%.*f' "${2:-2}" "$1"; }
 ratio() { echo "$1 / $2" | bc -l; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/wt-ops-bench.XXXXXX")
-trap 'status=$?; rm -rf "$work"; cluster_stop_all "$status"; exit "$status"' EXIT
 # Time to run a SQL file through psql, in seconds.
 time_file() {
 	local db=$1 file=$2 t0 t1

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Relocation timing (issue 5): how long moving a tenant with 1,000 employees
+# Relocation timing: how long moving a tenant with 1,000 employees
 # and 100,000 wellness logs from one instance to another takes, and how long
-# its writes are blocked.  See bench/RELOCATION.md for the method and the
+# its writes are blocked.  See bench/reports/relocation.md for the method and the
 # figures measured here.
 #
 #   bash bench/relocation.sh [--rounds R] [--employees N] [--logs-per-employee L]
@@ -60,15 +60,13 @@ for mode in $MODES; do
 	case $mode in checksum | count | none) ;; *) echo "unknown verify mode '$mode' (checksum, count, none)" >&2; exit 2 ;; esac
 done
 
-source test/lib/cluster.sh
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/wt-bench-relocation.XXXXXX")
+source test/lib/integration.sh bench-relocation
+WORK=$work
 WRITER_PID=
-trap 'status=$?; [ -z "$WRITER_PID" ] || kill "$WRITER_PID" 2>/dev/null || true; rm -rf "$WORK"; cluster_stop_all "$status"; exit "$status"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit '[ -z "$WRITER_PID" ] || kill "$WRITER_PID" 2>/dev/null'
 
 DB=wellness
-q() {
+qp() { # qp PORT SQL...
 	local port=$1
 	shift
 	psql -X -q -v ON_ERROR_STOP=1 -At -h 127.0.0.1 -p "$port" -U postgres -d "$DB" "$@"
@@ -140,11 +138,11 @@ PORT_OF[east]=$EAST PORT_OF[west]=$WEST
 for port in $EAST $WEST; do
 	psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d postgres \
 		-c "CREATE ROLE wellness_app LOGIN" -c "CREATE DATABASE $DB"
-	q "$port" -c "CREATE EXTENSION wellness_tenancy" -c "CREATE EXTENSION dblink"
+	qp "$port" -c "CREATE EXTENSION wellness_tenancy" -c "CREATE EXTENSION dblink"
 done
-q "$EAST" -c "INSERT INTO wt_instances (name, conninfo, is_local) VALUES ('east', NULL, true),
+qp "$EAST" -c "INSERT INTO wt_instances (name, conninfo, is_local) VALUES ('east', NULL, true),
               ('west', 'host=127.0.0.1 port=$WEST dbname=$DB user=postgres', false)"
-q "$WEST" -c "INSERT INTO wt_instances (name, conninfo, is_local) VALUES ('west', NULL, true),
+qp "$WEST" -c "INSERT INTO wt_instances (name, conninfo, is_local) VALUES ('west', NULL, true),
               ('east', 'host=127.0.0.1 port=$EAST dbname=$DB user=postgres', false)"
 
 total_logs=$((EMPLOYEES * LOGS_PER_EMPLOYEE))
@@ -153,7 +151,7 @@ t0=$(now)
 for mode in $MODES; do
 	for round in $(seq 1 "$ROUNDS"); do
 		tenant="bench_${mode}_$round"
-		q "$EAST" >/dev/null <<-SQL
+		qp "$EAST" >/dev/null <<-SQL
 			SELECT wt_create_tenant('Bench $mode $round', '$tenant');
 			INSERT INTO $tenant.employees (email, full_name)
 			SELECT 'employee' || g || '@bench.test', 'Employee ' || g FROM generate_series(1, $EMPLOYEES) g;
@@ -165,8 +163,8 @@ for mode in $MODES; do
 		SQL
 	done
 done
-q "$EAST" -c "CHECKPOINT"
-echo "   loaded in $(ms "$t0" "$(now)") ms; tenant size: $(q "$EAST" -c "SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid)))
+qp "$EAST" -c "CHECKPOINT"
+echo "   loaded in $(ms "$t0" "$(now)") ms; tenant size: $(qp "$EAST" -c "SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid)))
 	FROM pg_class c WHERE c.relnamespace = 'bench_${MODES%% *}_1'::regnamespace AND c.relkind = 'r'")"
 
 RESULTS=$WORK/results
@@ -185,18 +183,18 @@ for mode in $MODES; do
 		until [ -s "$WORK/writer.log" ] && [ "$(wc -l <"$WORK/writer.log")" -ge 20 ]; do sleep 0.1; done
 
 		t_start=$(now)
-		q "$WEST" -c "SELECT wt_relocation_start('$tenant', 'east')" >/dev/null 2>"$WORK/start.err" ||
+		qp "$WEST" -c "SELECT wt_relocation_start('$tenant', 'east')" >/dev/null 2>"$WORK/start.err" ||
 			{ cat "$WORK/start.err" >&2; exit 1; }
 		t_started=$(now)
 		acks_at_start=$(wc -l <"$WORK/writer.log")
-		until [ "$(q "$WEST" -c "SELECT phase FROM wt_relocation_status('$tenant') WHERE state = 'copying'")" = "ready for cut-over" ]; do
+		until [ "$(qp "$WEST" -c "SELECT phase FROM wt_relocation_status('$tenant') WHERE state = 'copying'")" = "ready for cut-over" ]; do
 			awk -v a="$t_started" -v b="$(now)" 'BEGIN { exit !(b - a > 600) }' && { echo "$tenant: not ready after 10 minutes" >&2; exit 1; }
 			sleep 0.05
 		done
 		t_ready=$(now)
 		acks_at_ready=$(wc -l <"$WORK/writer.log")
 		sleep 1 # streaming under writes
-		figures=$(q "$WEST" -F' ' -c "SELECT extract(epoch FROM lock_wait) * 1000, extract(epoch FROM catch_up) * 1000,
+		figures=$(qp "$WEST" -F' ' -c "SELECT extract(epoch FROM lock_wait) * 1000, extract(epoch FROM catch_up) * 1000,
 		                                     extract(epoch FROM verification) * 1000, extract(epoch FROM write_blocked) * 1000,
 		                                     extract(epoch FROM unavailable) * 1000, rows_verified
 		                                FROM wt_relocation_cutover('$tenant', verify => '$mode')" 2>"$WORK/cutover.err") ||

@@ -608,6 +608,63 @@ Datum wt_migrate_tenant(PG_FUNCTION_ARGS) {
 	PG_RETURN_INT32(reached);
 }
 
+// wt_internal.validate_company_name(text): the company-name rule of
+// wt_create_tenant() and the registry trigger, for the SQL functions that take
+// a company name too (wt_rename_tenant), so that the rule exists once.  Not
+// STRICT: a NULL name is refused like any other invalid one.
+PG_FUNCTION_INFO_V1(wt_validate_company_name);
+Datum wt_validate_company_name(PG_FUNCTION_ARGS) {
+	ValidateCompanyName(PG_ARGISNULL(0) ? nullptr : text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	PG_RETURN_VOID();
+}
+
+// wt_require_no_tenant_context(operation text): the guard every tenant
+// administration function starts with, the same one wt_create_tenant() and
+// wt_drop_tenant() run (RequireNoTenantContext), for the PL/pgSQL ones.
+PG_FUNCTION_INFO_V1(wt_require_no_tenant_context);
+Datum wt_require_no_tenant_context(PG_FUNCTION_ARGS) {
+	RequireNoTenantContext(PG_ARGISNULL(0) ? "administer tenants" : text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	PG_RETURN_VOID();
+}
+
+// wt_internal.lock_tenant_name(text): the tenant lock protocol (the advisory
+// lock LockSchemaName takes for provisioning and offboarding), for the
+// PL/pgSQL lifecycle functions (wt_lock_tenant), so that the lock key is
+// computed in one place.
+PG_FUNCTION_INFO_V1(wt_lock_tenant_name);
+Datum wt_lock_tenant_name(PG_FUNCTION_ARGS) {
+	if (PG_ARGISNULL(0))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+		                errmsg("tenant schema name must not be NULL")));
+	const char *schema_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "wellness_tenancy: SPI_connect failed");
+	LockSchemaName(schema_name);
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+// wt_internal.report_relocated_tenant(schema_name, placement, hint): the
+// "has moved" error of tenant administration (suspend, resume, export of a
+// tenant that now lives on another instance), for the PL/pgSQL functions, so
+// that its message, SQLSTATE and detail are written once.  Always raises.
+PG_FUNCTION_INFO_V1(wt_report_relocated_tenant);
+Datum wt_report_relocated_tenant(PG_FUNCTION_ARGS) {
+	const char *schema_name = PG_ARGISNULL(0) ? "(unknown)" : text_to_cstring(PG_GETARG_TEXT_PP(0));
+	bool placement_known = !PG_ARGISNULL(1);
+	const char *placement = placement_known ? text_to_cstring(PG_GETARG_TEXT_PP(1)) : "(unknown)";
+	const char *hint = PG_ARGISNULL(2) ? "Run it on the instance that holds the tenant." : text_to_cstring(PG_GETARG_TEXT_PP(2));
+	ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+	                errmsg("tenant \"%s\" has moved to instance \"%s\"", schema_name, placement),
+	                placement_known ? errdetail("The registry names instance \"%s\" as the tenant's home; this "
+	                                            "instance no longer serves it.",
+	                                            placement)
+	                                : errdetail("The registry marks the tenant relocated without naming its new "
+	                                            "instance; this instance no longer serves it."),
+	                errhint("%s wt_tenant_directory() lists placements.", hint)));
+	PG_RETURN_VOID();
+}
+
 PG_FUNCTION_INFO_V1(wt_derive_schema_name);
 Datum wt_derive_schema_name(PG_FUNCTION_ARGS) {
 	const char *company_name = text_to_cstring(PG_GETARG_TEXT_PP(0));

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 source test/lib/cluster.sh
 
 bash test/check-schedule.sh
+bash test/check-sql-tree.sh
 
 pkglibdir=$("$PG_CONFIG" --pkglibdir)
 if [ ! -f "$pkglibdir/wellness_tenancy.so" ]; then

@@ -12,12 +12,7 @@
 #     finishes; the consistency check is then empty.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source test/lib/cluster.sh
-cluster_cleanup_on_exit
-
-name=crash_migration
-fail() { echo "$name: FAIL: $*" >&2; exit 1; }
-q() { psql -X -q -v ON_ERROR_STOP=1 -At -d crashdb "$@"; }
+source test/lib/integration.sh crash_migration
 tenants=300
 
 # restart_after_crash is on by default; say so, the test depends on it.  The
@@ -26,6 +21,8 @@ tenants=300
 # commit that was reported must survive.
 cluster_start crash "restart_after_crash = on" "synchronous_commit = on"
 psql -X -q -d postgres -c 'CREATE DATABASE crashdb'
+# q (and every psql below) works in crashdb.
+export PGDATABASE=crashdb
 q >/dev/null <<-SQL
 	SET client_min_messages = warning;
 	CREATE EXTENSION wellness_tenancy;

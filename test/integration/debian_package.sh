@@ -29,7 +29,7 @@ restore_dev_install() {
 	dpkg -r postgresql-15-wellness-tenancy >/dev/null 2>&1 || true
 	make -s -C "$repo" install >/dev/null
 }
-trap 'status=$?; restore_dev_install; rm -rf "$work"; cluster_stop_all "$status"; exit "$status"' EXIT
+on_exit restore_dev_install
 
 echo "== dpkg -i"
 dpkg -i "$deb" >/dev/null

@@ -13,7 +13,7 @@
 #   - pass the consistency check (wt_tenant_drift() empty);
 #   - enforce isolation (and default privileges still cover new tables).
 # Finally one tenant is exported alone with pg_dump -n (plus its registry row)
-# and imported into another database, as bench/OPERATIONS.md documents.
+# and imported into another database, as docs/operations.md documents.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source test/lib/integration.sh dump_restore

@@ -31,12 +31,8 @@ NTENANTS=100
 TXNS=${WT_COST_TXNS:-150}
 LIMIT=1.025
 
-source test/lib/cluster.sh
-source bench/enforcement_lib.sh
-fail() { echo "enforcement_cost: FAIL: $*" >&2; exit 1; }
-trap 'status=$?; jobs -p | xargs -r kill 2>/dev/null || true; cluster_stop_all "$status"; exit "$status"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+source test/lib/integration.sh enforcement_cost
+source test/lib/enforcement_workload.sh
 
 command -v valgrind >/dev/null || fail "valgrind not found (test/setup.sh installs it)"
 command -v callgrind_annotate >/dev/null || fail "callgrind_annotate not found (valgrind package)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What tenant operations cost against their baselines, measured in the same
 # run (bench/operations.sh measures the same at 1,000 and 10,000 tenants; see
-# bench/OPERATIONS.md):
+# bench/reports/operations.md):
 #   - one migration (ADD COLUMN, the DDL whose own work is smallest, so the
 #     per-tenant bookkeeping shows most) over every tenant with CALL
 #     wt_run_migrations(), against the same DDL run by hand on the same

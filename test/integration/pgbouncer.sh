@@ -6,7 +6,7 @@
 # pool_mode = transaction and a pool of 3 server connections for 10 pgbench
 # clients, so that every server connection serves many clients in turn.  The
 # application role runs with require_tenant and local_tenant_only on (set by
-# the superuser with ALTER ROLE), as DESIGN.md section 3 prescribes for
+# the superuser with ALTER ROLE), as the README prescribes for
 # poolers.  Checks:
 #
 #   1. thousands of transactions, each picking a random tenant and setting it
@@ -44,16 +44,15 @@ TXNS_SIMPLE=300   # per client, simple protocol
 TXNS_EXTENDED=200 # per client, extended protocol
 NFORGETFUL=150    # statements of the forgetful client
 
-source test/lib/cluster.sh
+source test/lib/integration.sh pgbouncer
 
-fail() {
-	echo "pgbouncer: FAIL: $*" >&2
+pgbouncer_log_tail() {
 	if [ -n "${bouncer_dir:-}" ] && [ -f "$bouncer_dir/pgbouncer.log" ]; then
-		echo "---- end of pgbouncer.log ----" >&2
-		tail -n 20 "$bouncer_dir/pgbouncer.log" >&2 || true
+		echo "---- end of pgbouncer.log ----"
+		tail -n 20 "$bouncer_dir/pgbouncer.log" || true
 	fi
-	exit 1
 }
+on_fail pgbouncer_log_tail
 
 bouncer_dir=
 stop_pgbouncer() {
@@ -64,9 +63,7 @@ stop_pgbouncer() {
 	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 	kill -9 "$pid" 2>/dev/null || true
 }
-trap 'status=$?; jobs -p | xargs -r kill 2>/dev/null || true; stop_pgbouncer; cluster_stop_all "$status"; exit "$status"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit stop_pgbouncer
 
 [ -x "$PGBOUNCER" ] || fail "$PGBOUNCER not found (test/setup.sh installs pgbouncer)"
 command -v pgbench >/dev/null || fail "pgbench not found"
@@ -74,7 +71,6 @@ command -v pgbench >/dev/null || fail "pgbench not found"
 as_postgres() {
 	if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
-q() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
 
 # --- the cluster -----------------------------------------------------------------
 cluster_start main
@@ -184,6 +180,8 @@ out=$(pooled wellness_app wt -c "SELECT current_setting('wellness_tenancy.requir
 [ "$out" = "on on" ] || fail "wellness_app through the pooler: expected require_tenant and local_tenant_only on, got: $out"
 
 # --- 1. concurrent clients, random tenant per transaction ------------------------------
+# The pooler's files live with the cluster, where postgres can read them.
+rmdir "$work"
 work=$main_DIR/work
 mkdir "$work"
 # Each transaction starts by recording what it inherited, sets its tenant one

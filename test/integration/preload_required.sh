@@ -6,11 +6,7 @@
 # before and after wellness_tenancy.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source test/lib/cluster.sh
-cluster_cleanup_on_exit
-
-fail() { echo "preload_required: FAIL: $*" >&2; exit 1; }
-q() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
+source test/lib/integration.sh preload_required
 
 cluster_start bare "shared_preload_libraries = ''"
 out=$(psql -X -At -c 'CREATE EXTENSION wellness_tenancy' postgres 2>&1) && fail "CREATE EXTENSION succeeded without preload"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Relocation of a tenant between two PostgreSQL instances (issue 5), on two
+# Relocation of a tenant between two PostgreSQL instances, on two
 # throwaway clusters on loopback: "east" (source, wal_level = logical) and
 # "west" (target).
 #
@@ -37,29 +37,27 @@
 #    target clean (no schema, registry row, subscription or origin).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source test/lib/cluster.sh
-cluster_cleanup_on_exit
+source test/lib/integration.sh relocation
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/wt-relocation.XXXXXX")
+WORK=$work
 WRITERS=()
-cleanup_work() {
+stop_writers() {
 	local pid
 	for pid in "${WRITERS[@]}"; do kill "$pid" 2>/dev/null || true; done
-	rm -rf "$WORK"
 }
-trap 'status=$?; cleanup_work; cluster_stop_all "$status"; exit "$status"' EXIT
+on_exit stop_writers
 
-fail() {
-	echo "relocation: FAIL: $*" >&2
+writer_logs_tail() {
 	local f
 	for f in "$WORK"/*.out "$WORK"/*.log; do
-		[ -s "$f" ] && { echo "---- end of $(basename "$f") ----" >&2; tail -n 5 "$f" >&2; }
+		[ -s "$f" ] && { echo "---- end of $(basename "$f") ----"; tail -n 5 "$f"; }
 	done
-	exit 1
+	return 0
 }
+on_fail writer_logs_tail
 step() { echo "== $*"; }
 DB=wellness
-q() { # q PORT SQL... : one value or rows, unaligned, errors fatal
+qp() { # qp PORT SQL... : one value or rows, unaligned, errors fatal
 	local port=$1
 	shift
 	psql -X -q -v ON_ERROR_STOP=1 -At -h 127.0.0.1 -p "$port" -U postgres -d "$DB" "$@"
@@ -207,22 +205,22 @@ for port in $EAST $WEST; do
 		CREATE ROLE wellness_app LOGIN;
 		CREATE DATABASE $DB;
 	SQL
-	q "$port" -c "CREATE EXTENSION wellness_tenancy"
+	qp "$port" -c "CREATE EXTENSION wellness_tenancy"
 done
-q "$EAST" -c "CREATE EXTENSION dblink"
-q "$EAST" <<-SQL
+qp "$EAST" -c "CREATE EXTENSION dblink"
+qp "$EAST" <<-SQL
 	INSERT INTO wt_instances (name, conninfo, is_local) VALUES
 	    ('east', NULL, true),
 	    ('west', 'host=127.0.0.1 port=$WEST dbname=$DB user=postgres', false);
 SQL
-q "$WEST" <<-SQL
+qp "$WEST" <<-SQL
 	INSERT INTO wt_instances (name, conninfo, is_local) VALUES
 	    ('west', NULL, true),
 	    ('east', 'host=127.0.0.1 port=$EAST dbname=$DB user=postgres', false);
 SQL
 
 step "tenants on east: acme (relocated), globex (stays), initech (relocation cancelled)"
-q "$EAST" <<-'SQL'
+qp "$EAST" <<-'SQL'
 	SELECT wt_create_tenant('Acme Corp', 'acme');
 	SELECT wt_create_tenant('Globex', 'globex');
 	SELECT wt_create_tenant('Initech', 'initech');
@@ -259,10 +257,10 @@ q "$EAST" <<-'SQL'
 	INSERT INTO initech.wellness_logs (employee_id, activity_type, duration_minutes, log_date)
 	SELECT e.id, 'swim', g, DATE '2026-03-01' FROM initech.employees e, generate_series(1, 60) g;
 SQL
-acme_structure=$(q "$EAST" -c "SELECT * FROM wt_tenant_structure('acme') ORDER BY 1, 2")
+acme_structure=$(qp "$EAST" -c "SELECT * FROM wt_tenant_structure('acme') ORDER BY 1, 2")
 # fingerprints of what no writer touches, to compare later
 seed_fingerprint() { # seed_fingerprint PORT: acme's seed rows (no writer's marker)
-	q "$1" <<-'SQL'
+	qp "$1" <<-'SQL'
 		SELECT 'employees', count(*), sum(hash_record_extended(e, 0)::numeric) FROM acme.employees e
 		 WHERE email <> 'late@acme.test'
 		UNION ALL
@@ -274,33 +272,33 @@ seed_fingerprint() { # seed_fingerprint PORT: acme's seed rows (no writer's mark
 	SQL
 }
 acme_seed_before=$(seed_fingerprint "$EAST")
-globex_row_before=$(q "$EAST" -c "SELECT t::text FROM tenants t WHERE schema_name = 'globex'")
-globex_seed_before=$(q "$EAST" -c "SELECT count(*), sum(hash_record_extended(l, 0)::numeric) FROM globex.wellness_logs l")
-initech_row_before=$(q "$EAST" -c "SELECT t::text FROM tenants t WHERE schema_name = 'initech'")
-initech_before=$(q "$EAST" -c "SELECT * FROM wt_tenant_fingerprint('initech')")
+globex_row_before=$(qp "$EAST" -c "SELECT t::text FROM tenants t WHERE schema_name = 'globex'")
+globex_seed_before=$(qp "$EAST" -c "SELECT count(*), sum(hash_record_extended(l, 0)::numeric) FROM globex.wellness_logs l")
+initech_row_before=$(qp "$EAST" -c "SELECT t::text FROM tenants t WHERE schema_name = 'initech'")
+initech_before=$(qp "$EAST" -c "SELECT * FROM wt_tenant_fingerprint('initech')")
 
 # --- preconditions ----------------------------------------------------------------
 step "preconditions fail clearly"
 expect_error "$WEST" 55000 'dblink extension is not installed' "SELECT wt_relocation_start('acme', 'east')"
 expect_error "$WEST" 55000 'HINT:  CREATE EXTENSION dblink' "SELECT wt_tenant_directory()"
-q "$WEST" -c "CREATE EXTENSION dblink"
+qp "$WEST" -c "CREATE EXTENSION dblink"
 expect_error "$WEST" 42501 'permission denied' "SELECT wt_relocation_start('acme', 'east')" wellness_app
 expect_error "$WEST" 42704 'instance "north" is not known' "SELECT wt_relocation_start('acme', 'north')"
 expect_error "$WEST" 42704 '"nosuch" is not a registered tenant on instance "east"' \
 	"SELECT wt_relocation_start('nosuch', 'east')"
 expect_error "$EAST" 42710 'tenant "acme" already exists on this instance' "SELECT wt_relocation_start('acme', 'west')"
-q "$WEST" -c "SELECT wt_create_tenant('Wavelength', 'wavelength')" >/dev/null
+qp "$WEST" -c "SELECT wt_create_tenant('Wavelength', 'wavelength')" >/dev/null
 expect_error "$EAST" 55000 'wal_level is "replica" on instance "west"' "SELECT wt_relocation_start('wavelength', 'west')"
-latest=$(q "$WEST" -c "SELECT max(version) FROM tenant_migrations")
-q "$WEST" -c "SELECT wt_add_migration($latest + 1, 'relocation test', 'CREATE TABLE relocation_probe (id integer)')" >/dev/null
+latest=$(qp "$WEST" -c "SELECT max(version) FROM tenant_migrations")
+qp "$WEST" -c "SELECT wt_add_migration($latest + 1, 'relocation test', 'CREATE TABLE relocation_probe (id integer)')" >/dev/null
 expect_error "$WEST" 55000 "tenant migrations differ.*|migration $((latest + 1)) only here" \
 	"SELECT wt_relocation_start('acme', 'east')"
-q "$WEST" -c "SELECT wt_remove_migration($latest + 1)" >/dev/null
+qp "$WEST" -c "SELECT wt_remove_migration($latest + 1)" >/dev/null
 expect_error "$WEST" 55000 'no relocation of tenant "acme" to this instance is in progress' \
 	"SELECT * FROM wt_relocation_cutover('acme')"
-[ "$(q "$EAST" -c "SELECT count(*) FROM pg_replication_slots") $(q "$EAST" -c "SELECT count(*) FROM pg_publication")" = "0 0" ] ||
+[ "$(qp "$EAST" -c "SELECT count(*) FROM pg_replication_slots") $(qp "$EAST" -c "SELECT count(*) FROM pg_publication")" = "0 0" ] ||
 	fail "a refused start left a slot or publication on east"
-[ "$(q "$WEST" -c "SELECT count(*) FROM tenants WHERE schema_name = 'acme'")" = 0 ] || fail "a refused start left acme on west"
+[ "$(qp "$WEST" -c "SELECT count(*) FROM tenants WHERE schema_name = 'acme'")" = 0 ] || fail "a refused start left acme on west"
 
 # --- relocation under load --------------------------------------------------------
 step "writers start: acme and globex on east, as the app role"
@@ -309,17 +307,17 @@ start_writer globex globex east
 while [ "$(acks acme)" -lt 30 ]; do sleep 0.2; done
 
 step "wt_relocation_start('acme', 'east') on west, while the writers write"
-q "$WEST" -c "SELECT wt_relocation_start('acme', 'east')" 2>&1 | sed 's/^/  /'
-q "$WEST" -c "SELECT subsynccommit FROM pg_subscription" | grep -qx on || fail "subscription not synchronous"
+qp "$WEST" -c "SELECT wt_relocation_start('acme', 'east')" 2>&1 | sed 's/^/  /'
+qp "$WEST" -c "SELECT subsynccommit FROM pg_subscription" | grep -qx on || fail "subscription not synchronous"
 expect_error "$WEST" 42501 'tenant "acme" is suspended' "SET wellness_tenancy.tenant = 'acme'" wellness_app
 
 step "watching wt_relocation_status('acme') on west"
 phases=""
 for _ in $(seq 1 600); do
-	phase=$(q "$WEST" -c "SELECT phase FROM wt_relocation_status('acme') WHERE state = 'copying'")
+	phase=$(qp "$WEST" -c "SELECT phase FROM wt_relocation_status('acme') WHERE state = 'copying'")
 	case " $phases " in *" $phase "*) ;; *)
 		phases="$phases $phase"
-		q "$WEST" -c "SELECT phase, tables_ready || '/' || tables_total AS tables, rows_copied, lag_bytes
+		qp "$WEST" -c "SELECT phase, tables_ready || '/' || tables_total AS tables, rows_copied, lag_bytes
 		                FROM wt_relocation_status('acme') WHERE state = 'copying'" | sed 's/^/  status: /'
 		;;
 	esac
@@ -327,9 +325,9 @@ for _ in $(seq 1 600); do
 	sleep 0.1
 done
 [ "$phase" = "ready for cut-over" ] || fail "relocation never became ready (phases:$phases)"
-q "$WEST" -c "SELECT table_name, sync_state, rows_here, rows_on_source FROM wt_relocation_progress('acme', true)" |
+qp "$WEST" -c "SELECT table_name, sync_state, rows_here, rows_on_source FROM wt_relocation_progress('acme', true)" |
 	sed 's/^/  progress: /'
-[ "$(q "$EAST" -c "SELECT phase FROM wt_relocation_status('acme')")" = "publishing to west" ] ||
+[ "$(qp "$EAST" -c "SELECT phase FROM wt_relocation_status('acme')")" = "publishing to west" ] ||
 	fail "east does not show the outgoing relocation"
 acks_at_ready=$(acks acme)
 while [ "$(acks acme)" -lt $((acks_at_ready + 40)) ]; do sleep 0.2; done # writes while streaming
@@ -344,8 +342,8 @@ sleep 0.5
 expect_error "$WEST" 55P03 'could not block writes to tenant "acme" on instance "east"' \
 	"SELECT * FROM wt_relocation_cutover('acme', lock_timeout => '400ms')"
 wait "$held"
-[ "$(q "$EAST" -c "SELECT status FROM tenants WHERE schema_name = 'acme'")" = active ] || fail "failed cut-over changed east"
-[ "$(q "$WEST" -c "SELECT state FROM tenant_relocations WHERE schema_name = 'acme'")" = copying ] ||
+[ "$(qp "$EAST" -c "SELECT status FROM tenants WHERE schema_name = 'acme'")" = active ] || fail "failed cut-over changed east"
+[ "$(qp "$WEST" -c "SELECT state FROM tenant_relocations WHERE schema_name = 'acme'")" = copying ] ||
 	fail "failed cut-over changed the relocation"
 
 step "wt_relocation_cutover('acme') on west, while a transaction locks acme's tables in the other order"
@@ -360,13 +358,13 @@ psql -X -q -h 127.0.0.1 -p "$EAST" -U postgres -d "$DB" -v ON_ERROR_STOP=1 -c "B
 late=$!
 sleep 0.3
 before_cutover=$(acks acme)
-q "$WEST" -x -c "SELECT * FROM wt_relocation_cutover('acme', timeout => '1 min')" >"$WORK/cutover.out" 2>&1 ||
+qp "$WEST" -x -c "SELECT * FROM wt_relocation_cutover('acme', timeout => '1 min')" >"$WORK/cutover.out" 2>&1 ||
 	{ cat "$WORK/cutover.out"; fail "the cut-over failed"; }
 sed 's/^/  /' "$WORK/cutover.out"
 wait "$late" || { cat "$WORK/late.out"; fail "the transaction running across the cut-over failed"; }
 grep -q 'writes blocked after [0-9]* attempts' "$WORK/cutover.out" ||
 	fail "the cut-over did not have to retry its lock (the late transaction did not overlap it)"
-q "$WEST" -c "SELECT write_blocked FROM tenant_relocations WHERE schema_name = 'acme' AND state = 'completed'" |
+qp "$WEST" -c "SELECT write_blocked FROM tenant_relocations WHERE schema_name = 'acme' AND state = 'completed'" |
 	grep -q . || fail "no completed relocation recorded on west"
 
 step "the writer is refused on east, follows the tenant to west and goes on there"
@@ -396,12 +394,12 @@ expect_error "$EAST" 42501 'tenant "acme" has moved to instance "west"' "SET wel
 expect_error "$EAST" 42501 'tenant "acme" has moved to instance "west"' "SELECT count(*) FROM acme.employees"
 expect_error "$EAST" 42501 'tenant "acme" has moved to instance "west"' \
 	"INSERT INTO acme.step_counts (steps) VALUES (1)"
-[ "$(q "$EAST" -c "SELECT status || ' ' || placement FROM tenants WHERE schema_name = 'acme'")" = "relocated west" ] ||
+[ "$(qp "$EAST" -c "SELECT status || ' ' || placement FROM tenants WHERE schema_name = 'acme'")" = "relocated west" ] ||
 	fail "east's registry row does not say relocated to west"
 
 step "row counts and checksums were equal on both sides at cut-over"
 for port in $WEST $EAST; do
-	q "$port" -c "SELECT role, e.k, e.v->>'source_rows', e.v->>'target_rows',
+	qp "$port" -c "SELECT role, e.k, e.v->>'source_rows', e.v->>'target_rows',
 	                     e.v->>'source_checksum' = e.v->>'target_checksum'
 	                FROM tenant_relocations r, jsonb_each(r.tables) e(k, v)
 	               WHERE r.schema_name = 'acme' AND r.state = 'completed' ORDER BY e.k" >"$WORK/verified"
@@ -420,22 +418,22 @@ awk '$2 == "ack" {
 } END { for (k in logs) print "log acme-" k " " logs[k] }' "$WORK/acme.log" 2>"$WORK/expected.steps" |
 	sort >"$WORK/expected.logs"
 sort -o "$WORK/expected.steps" "$WORK/expected.steps"
-q "$WEST" -c "SELECT 'log ' || notes || ' ' || duration_minutes FROM acme.wellness_logs WHERE notes LIKE 'acme-w-%'" |
+qp "$WEST" -c "SELECT 'log ' || notes || ' ' || duration_minutes FROM acme.wellness_logs WHERE notes LIKE 'acme-w-%'" |
 	sort >"$WORK/actual.logs"
-q "$WEST" -c "SELECT 'step ' || note || ' ' || id FROM acme.step_counts WHERE note LIKE 'acme-s-%'" |
+qp "$WEST" -c "SELECT 'step ' || note || ' ' || id FROM acme.step_counts WHERE note LIKE 'acme-s-%'" |
 	sort >"$WORK/actual.steps"
 diff "$WORK/expected.logs" "$WORK/actual.logs" >/dev/null ||
 	{ diff "$WORK/expected.logs" "$WORK/actual.logs" | head -20; fail "wellness_logs on west differ from the acknowledged writes"; }
 diff "$WORK/expected.steps" "$WORK/actual.steps" >/dev/null ||
 	{ diff "$WORK/expected.steps" "$WORK/actual.steps" | head -20; fail "step_counts on west differ from the acknowledged writes"; }
 echo "  $(wc -l <"$WORK/expected.logs") wellness_logs and $(wc -l <"$WORK/expected.steps") step_counts rows of the writer: exactly as acknowledged"
-[ "$(q "$WEST" -c "SELECT count(*) FROM acme.wellness_logs WHERE notes = 'held-by-dba'")" = 1 ] ||
+[ "$(qp "$WEST" -c "SELECT count(*) FROM acme.wellness_logs WHERE notes = 'held-by-dba'")" = 1 ] ||
 	fail "the write committed during the failed cut-over is missing"
-[ "$(q "$WEST" -c "SELECT count(*) FROM acme.wellness_logs l JOIN acme.employees e ON e.id = l.employee_id
+[ "$(qp "$WEST" -c "SELECT count(*) FROM acme.wellness_logs l JOIN acme.employees e ON e.id = l.employee_id
                     WHERE l.notes = 'late-by-dba' AND e.email = 'late@acme.test'")" = 1 ] ||
 	fail "the transaction that ran across the cut-over is missing on west"
 [ "$(seed_fingerprint "$WEST")" = "$acme_seed_before" ] || fail "acme's seed data differ on west"
-[ "$(q "$WEST" -c "SELECT * FROM wt_tenant_structure('acme') ORDER BY 1, 2")" = "$acme_structure" ] ||
+[ "$(qp "$WEST" -c "SELECT * FROM wt_tenant_structure('acme') ORDER BY 1, 2")" = "$acme_structure" ] ||
 	fail "acme's structure differs on west"
 expect_error "$WEST" P0001 'absurd step count' "INSERT INTO acme.step_counts (steps) VALUES (999999)"
 psql -X -q -At -h 127.0.0.1 -p "$WEST" -U wellness_app -d "$DB" -c "SELECT wt_set_tenant('acme')" \
@@ -448,11 +446,11 @@ min_west=$(awk '$2 == "ack" && $3 == "west" && $4 == "step" { if (m == "" || $6 
 echo "  step_counts_id_seq carried: last id on east $max_east, first on west $min_west"
 
 step "globex on east is untouched"
-[ "$(q "$EAST" -c "SELECT t::text FROM tenants t WHERE schema_name = 'globex'")" = "$globex_row_before" ] ||
+[ "$(qp "$EAST" -c "SELECT t::text FROM tenants t WHERE schema_name = 'globex'")" = "$globex_row_before" ] ||
 	fail "globex's registry row changed"
-[ "$(q "$EAST" -c "SELECT count(*), sum(hash_record_extended(l, 0)::numeric) FROM globex.wellness_logs l
+[ "$(qp "$EAST" -c "SELECT count(*), sum(hash_record_extended(l, 0)::numeric) FROM globex.wellness_logs l
                      WHERE notes IS NULL")" = "$globex_seed_before" ] || fail "globex's data changed"
-[ "$(q "$EAST" -c "SELECT count(*) FROM globex.wellness_logs WHERE notes LIKE 'globex-w-%'")" = "$(acks globex)" ] ||
+[ "$(qp "$EAST" -c "SELECT count(*) FROM globex.wellness_logs WHERE notes LIKE 'globex-w-%'")" = "$(acks globex)" ] ||
 	fail "globex lost writes"
 grep -q refused "$WORK/globex.log" && fail "the globex writer was refused"
 psql -X -q -At -h 127.0.0.1 -p "$EAST" -U wellness_app -d "$DB" -c "SET wellness_tenancy.tenant = 'globex'" \
@@ -461,7 +459,7 @@ echo "  globex: registry row and data unchanged, all $(acks globex) writes prese
 
 step "the tenant directory agrees on both instances"
 for port in $WEST $EAST; do
-	q "$port" -c "SELECT instance, schema_name, status, coalesce(placement, '-'), home_instance, consistent
+	qp "$port" -c "SELECT instance, schema_name, status, coalesce(placement, '-'), home_instance, consistent
 	                FROM wt_tenant_directory() ORDER BY schema_name, instance" >"$WORK/directory"
 	grep -qx 'east|acme|relocated|west|west|t' "$WORK/directory" || { cat "$WORK/directory"; fail "directory: acme on east"; }
 	grep -qx 'west|acme|active|-|west|t' "$WORK/directory" || { cat "$WORK/directory"; fail "directory: acme on west"; }
@@ -469,14 +467,14 @@ for port in $WEST $EAST; do
 	if awk -F'|' '$6 != "t"' "$WORK/directory" | grep -q .; then cat "$WORK/directory"; fail "directory inconsistent"; fi
 done
 sed 's/^/  /' "$WORK/directory"
-[ "$(q "$EAST" -c "SELECT count(*) FROM pg_replication_slots") $(q "$EAST" -c "SELECT count(*) FROM pg_publication")" = "0 0" ] ||
+[ "$(qp "$EAST" -c "SELECT count(*) FROM pg_replication_slots") $(qp "$EAST" -c "SELECT count(*) FROM pg_publication")" = "0 0" ] ||
 	fail "slot or publication left on east"
-[ "$(q "$WEST" -c "SELECT count(*) FROM pg_subscription") $(q "$WEST" -c "SELECT count(*) FROM pg_replication_origin")" = "0 0" ] ||
+[ "$(qp "$WEST" -c "SELECT count(*) FROM pg_subscription") $(qp "$WEST" -c "SELECT count(*) FROM pg_replication_origin")" = "0 0" ] ||
 	fail "subscription or origin left on west"
 psql -X -q -At -h 127.0.0.1 -p "$WEST" -U wellness_app -d "$DB" -c "SELECT wt_set_tenant('acme')" \
 	-c "SELECT count(*) FROM employees" >/dev/null || fail "the app cannot use acme on west"
-q "$EAST" -c "SELECT wt_drop_tenant('acme')" 2>&1 | sed 's/^/  /'
-[ "$(q "$EAST" -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'acme'")" = 0 ] || fail "copy on east not dropped"
+qp "$EAST" -c "SELECT wt_drop_tenant('acme')" 2>&1 | sed 's/^/  /'
+[ "$(qp "$EAST" -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'acme'")" = 0 ] || fail "copy on east not dropped"
 
 # --- a cut-over whose target transaction is lost -------------------------------------
 # The source's COMMIT happens inside the cut-over; if the target's transaction
@@ -484,66 +482,66 @@ q "$EAST" -c "SELECT wt_drop_tenant('acme')" 2>&1 | sed 's/^/  /'
 # east and not yet served on west.  Running the cut-over inside a transaction
 # that is rolled back produces exactly that state; running it again completes.
 step "a cut-over whose target transaction is lost is completed by running it again"
-q "$EAST" >/dev/null <<-'SQL'
+qp "$EAST" >/dev/null <<-'SQL'
 	SELECT wt_create_tenant('Umbrella', 'umbrella');
 	INSERT INTO umbrella.employees (email) SELECT 'e' || g || '@umbrella.test' FROM generate_series(1, 300) g;
 	CREATE TABLE umbrella.badges (id serial PRIMARY KEY, label text NOT NULL);
 	INSERT INTO umbrella.badges (label) SELECT 'badge ' || g FROM generate_series(1, 77) g;
 SQL
-umbrella_before=$(q "$EAST" -c "SELECT * FROM wt_tenant_fingerprint('umbrella')")
-q "$WEST" -c "SELECT wt_relocation_start('umbrella', 'east')" >/dev/null 2>&1
+umbrella_before=$(qp "$EAST" -c "SELECT * FROM wt_tenant_fingerprint('umbrella')")
+qp "$WEST" -c "SELECT wt_relocation_start('umbrella', 'east')" >/dev/null 2>&1
 for _ in $(seq 1 600); do
-	[ "$(q "$WEST" -c "SELECT phase FROM wt_relocation_status('umbrella') WHERE state = 'copying'")" = "ready for cut-over" ] && break
+	[ "$(qp "$WEST" -c "SELECT phase FROM wt_relocation_status('umbrella') WHERE state = 'copying'")" = "ready for cut-over" ] && break
 	sleep 0.1
 done
-q "$WEST" -c "BEGIN" -c "SELECT write_blocked IS NOT NULL FROM wt_relocation_cutover('umbrella')" -c "ROLLBACK" >/dev/null 2>&1
-[ "$(q "$EAST" -c "SELECT status || ' ' || placement FROM tenants WHERE schema_name = 'umbrella'")" = "relocated west" ] ||
+qp "$WEST" -c "BEGIN" -c "SELECT write_blocked IS NOT NULL FROM wt_relocation_cutover('umbrella')" -c "ROLLBACK" >/dev/null 2>&1
+[ "$(qp "$EAST" -c "SELECT status || ' ' || placement FROM tenants WHERE schema_name = 'umbrella'")" = "relocated west" ] ||
 	fail "the rolled-back cut-over did not commit on east"
-[ "$(q "$WEST" -c "SELECT status FROM tenants WHERE schema_name = 'umbrella'")" = suspended ] ||
+[ "$(qp "$WEST" -c "SELECT status FROM tenants WHERE schema_name = 'umbrella'")" = suspended ] ||
 	fail "the rolled-back cut-over changed west"
 echo "  after the lost transaction: east refuses umbrella, west still holds it suspended"
-q "$WEST" -x -c "SELECT tenant, sequences_carried, write_blocked FROM wt_relocation_cutover('umbrella')" 2>&1 | sed 's/^/  /'
-[ "$(q "$WEST" -c "SELECT status || ' ' || coalesce(placement, '-') FROM tenants WHERE schema_name = 'umbrella'")" = "active -" ] ||
+qp "$WEST" -x -c "SELECT tenant, sequences_carried, write_blocked FROM wt_relocation_cutover('umbrella')" 2>&1 | sed 's/^/  /'
+[ "$(qp "$WEST" -c "SELECT status || ' ' || coalesce(placement, '-') FROM tenants WHERE schema_name = 'umbrella'")" = "active -" ] ||
 	fail "the second cut-over did not activate umbrella on west"
-[ "$(q "$WEST" -c "SELECT * FROM wt_tenant_fingerprint('umbrella')")" = "$umbrella_before" ] || fail "umbrella's data differ on west"
-[ "$(q "$WEST" -c "SELECT nextval('umbrella.badges_id_seq')")" = 78 ] || fail "umbrella's sequence not carried"
-[ "$(q "$EAST" -c "SELECT count(*) FROM pg_replication_slots") $(q "$WEST" -c "SELECT count(*) FROM pg_subscription")" = "0 0" ] ||
+[ "$(qp "$WEST" -c "SELECT * FROM wt_tenant_fingerprint('umbrella')")" = "$umbrella_before" ] || fail "umbrella's data differ on west"
+[ "$(qp "$WEST" -c "SELECT nextval('umbrella.badges_id_seq')")" = 78 ] || fail "umbrella's sequence not carried"
+[ "$(qp "$EAST" -c "SELECT count(*) FROM pg_replication_slots") $(qp "$WEST" -c "SELECT count(*) FROM pg_subscription")" = "0 0" ] ||
 	fail "slot or subscription left after the completed cut-over"
-[ "$(q "$WEST" -c "SELECT state FROM tenant_relocations WHERE schema_name = 'umbrella'")" = completed ] ||
+[ "$(qp "$WEST" -c "SELECT state FROM tenant_relocations WHERE schema_name = 'umbrella'")" = completed ] ||
 	fail "umbrella's relocation not recorded as completed"
 echo "  completed: umbrella active on west with the same rows, its sequence carried, nothing left behind"
 
 # --- cancellation -----------------------------------------------------------------
 source_untouched() { # after a cancellation
-	[ "$(q "$EAST" -c "SELECT t::text FROM tenants t WHERE schema_name = 'initech'")" = "$initech_row_before" ] ||
+	[ "$(qp "$EAST" -c "SELECT t::text FROM tenants t WHERE schema_name = 'initech'")" = "$initech_row_before" ] ||
 		fail "$1: initech's registry row on east changed"
-	[ "$(q "$EAST" -c "SELECT * FROM wt_tenant_fingerprint('initech')")" = "$initech_before" ] ||
+	[ "$(qp "$EAST" -c "SELECT * FROM wt_tenant_fingerprint('initech')")" = "$initech_before" ] ||
 		fail "$1: initech's data on east changed"
-	[ "$(q "$EAST" -c "SELECT count(*) FROM pg_replication_slots") $(q "$EAST" -c "SELECT count(*) FROM pg_publication")" = "0 0" ] ||
+	[ "$(qp "$EAST" -c "SELECT count(*) FROM pg_replication_slots") $(qp "$EAST" -c "SELECT count(*) FROM pg_publication")" = "0 0" ] ||
 		fail "$1: slot or publication left on east"
-	[ "$(q "$WEST" -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'initech'") $(q "$WEST" -c "SELECT count(*) FROM tenants WHERE schema_name = 'initech'")" = "0 0" ] ||
+	[ "$(qp "$WEST" -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'initech'") $(qp "$WEST" -c "SELECT count(*) FROM tenants WHERE schema_name = 'initech'")" = "0 0" ] ||
 		fail "$1: initech left on west"
-	[ "$(q "$WEST" -c "SELECT count(*) FROM pg_subscription") $(q "$WEST" -c "SELECT count(*) FROM pg_replication_origin")" = "0 0" ] ||
+	[ "$(qp "$WEST" -c "SELECT count(*) FROM pg_subscription") $(qp "$WEST" -c "SELECT count(*) FROM pg_replication_origin")" = "0 0" ] ||
 		fail "$1: subscription or origin left on west"
-	[ "$(q "$WEST" -c "SELECT state FROM tenant_relocations WHERE schema_name = 'initech' ORDER BY started_at DESC LIMIT 1")" = cancelled ] ||
+	[ "$(qp "$WEST" -c "SELECT state FROM tenant_relocations WHERE schema_name = 'initech' ORDER BY started_at DESC LIMIT 1")" = cancelled ] ||
 		fail "$1: west's record is not cancelled"
-	[ "$(q "$EAST" -c "SELECT state FROM tenant_relocations WHERE schema_name = 'initech' ORDER BY started_at DESC LIMIT 1")" = cancelled ] ||
+	[ "$(qp "$EAST" -c "SELECT state FROM tenant_relocations WHERE schema_name = 'initech' ORDER BY started_at DESC LIMIT 1")" = cancelled ] ||
 		fail "$1: east's record is not cancelled"
 	echo "  $1: east untouched (registry row, data), no slot or publication; west clean"
 }
 step "cancellation during the initial copy"
-q "$WEST" -c "SELECT wt_relocation_start('initech', 'east')" >/dev/null 2>&1
-echo "  phase when cancelled: $(q "$WEST" -c "SELECT phase FROM wt_relocation_status('initech') WHERE state = 'copying'")"
-q "$WEST" -c "SELECT wt_relocation_cancel('initech')" 2>&1 | sed 's/^/  /'
+qp "$WEST" -c "SELECT wt_relocation_start('initech', 'east')" >/dev/null 2>&1
+echo "  phase when cancelled: $(qp "$WEST" -c "SELECT phase FROM wt_relocation_status('initech') WHERE state = 'copying'")"
+qp "$WEST" -c "SELECT wt_relocation_cancel('initech')" 2>&1 | sed 's/^/  /'
 source_untouched "cancelled while copying"
 
 step "cancellation once streaming"
-q "$WEST" -c "SELECT wt_relocation_start('initech', 'east')" >/dev/null 2>&1
+qp "$WEST" -c "SELECT wt_relocation_start('initech', 'east')" >/dev/null 2>&1
 for _ in $(seq 1 600); do
-	[ "$(q "$WEST" -c "SELECT phase FROM wt_relocation_status('initech') WHERE state = 'copying'")" = "ready for cut-over" ] && break
+	[ "$(qp "$WEST" -c "SELECT phase FROM wt_relocation_status('initech') WHERE state = 'copying'")" = "ready for cut-over" ] && break
 	sleep 0.1
 done
-q "$WEST" -c "SELECT wt_relocation_cancel('initech')" 2>&1 | sed 's/^/  /'
+qp "$WEST" -c "SELECT wt_relocation_cancel('initech')" 2>&1 | sed 's/^/  /'
 source_untouched "cancelled while streaming"
 expect_error "$WEST" 55000 'no relocation of tenant "initech" is in progress' "SELECT wt_relocation_cancel('initech')"
 psql -X -q -At -h 127.0.0.1 -p "$EAST" -U wellness_app -d "$DB" -c "SET wellness_tenancy.tenant = 'initech'" \

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# wellness_tenancy 1.1 built three ways (as timescaledb's update tests do):
-#   fresh     CREATE EXTENSION (1.1), tenants, data, a DBA migration;
+# wellness_tenancy 1.2 built four ways (as timescaledb's update tests do):
+#   fresh     CREATE EXTENSION (1.2), tenants, data, a DBA migration;
 #   upgraded  CREATE EXTENSION VERSION '1.0', the same tenants, data and DBA
-#             migration, then ALTER EXTENSION UPDATE and CALL
-#             wt_run_migrations();
+#             migration, then ALTER EXTENSION UPDATE TO '1.1', CALL
+#             wt_run_migrations(), and ALTER EXTENSION UPDATE TO '1.2';
+#   direct    the same from 1.0, with one ALTER EXTENSION UPDATE (PostgreSQL
+#             runs 1.0--1.1 and 1.1--1.2 in one transaction);
 #   restored  the upgraded database dumped with pg_dump and restored with
-#             pg_restore into a database whose default is 1.1.
-# One set of checks -- extension objects, tenants, tables and columns,
-# indexes, constraints, grants, default privileges, data, drift -- must print
-# the same in all three.  Migration numbers differ (the DBA's migration is 3
+#             pg_restore into a database whose default is 1.2.
+# One set of checks -- extension objects, each function's definition, comment
+# and privileges, tenants, tables and columns, indexes, constraints, grants,
+# default privileges, data, drift -- must print the same in all four.  Migration numbers differ (the DBA's migration is 3
 # in the fresh database and 2 in the upgraded one, where 1.1's shipped
 # migration came later): the checks compare what tenants have, and whether
 # every tenant is at the latest version, not the numbers.
@@ -50,24 +52,44 @@ add_dba_migration() {
 		-c 'CALL wt_run_migrations()' >/dev/null
 }
 
-echo "== fresh: CREATE EXTENSION (1.1)"
+echo "== fresh: CREATE EXTENSION (1.2)"
 q -d postgres -c 'CREATE DATABASE fresh'
 q -d fresh -c 'CREATE EXTENSION wellness_tenancy'
 populate fresh
 add_dba_migration fresh 3
 
-echo "== upgraded: 1.0, then ALTER EXTENSION UPDATE"
-q -d postgres -c 'CREATE DATABASE upgraded'
-q -d upgraded -c "CREATE EXTENSION wellness_tenancy VERSION '1.0'"
-populate upgraded
-add_dba_migration upgraded 2
-out=$(psql -X -v ON_ERROR_STOP=1 -d upgraded -c 'ALTER EXTENSION wellness_tenancy UPDATE' 2>&1) || { echo "$out"; fail "ALTER EXTENSION UPDATE"; }
-echo "$out"
-grep -q 'WARNING:  wellness_tenancy 1.1: 6 existing tenant(s) are behind tenant migration 3' <<<"$out" ||
-	fail "the update did not report the tenants behind"
+# A database at 1.0 with the tenants, data and the DBA's migration.
+create_at_1_0() {
+	local db=$1
+	q -d postgres -c "CREATE DATABASE $db"
+	q -d "$db" -c "CREATE EXTENSION wellness_tenancy VERSION '1.0'"
+	populate "$db"
+	add_dba_migration "$db" 2
+}
+# ALTER EXTENSION UPDATE [TO version], echoing what it said.
+update_extension() {
+	local db=$1 to=$2 out
+	out=$(psql -X -v ON_ERROR_STOP=1 -d "$db" -c "ALTER EXTENSION wellness_tenancy UPDATE $to" 2>&1) ||
+		{ echo "$out"; fail "$db: ALTER EXTENSION UPDATE $to"; }
+	echo "$out"
+	grep -q 'WARNING:  wellness_tenancy 1.1: 6 existing tenant(s) are behind tenant migration 3' <<<"$out" ||
+		[ "$to" = "TO '1.2'" ] || fail "$db: the update did not report the tenants behind"
+}
+
+echo "== upgraded: 1.0, then ALTER EXTENSION UPDATE TO '1.1', migrations, UPDATE TO '1.2'"
+create_at_1_0 upgraded
+update_extension upgraded "TO '1.1'"
+[ "$(q -d upgraded -c "SELECT extversion FROM pg_extension WHERE extname = 'wellness_tenancy'")" = 1.1 ] ||
+	fail "upgraded is not at 1.1"
 [ "$(q -d upgraded -c "SELECT count(*) FROM wt_tenant_drift() WHERE problem = 'behind on migrations'")" = 6 ] ||
 	fail "tenants not behind after the update"
 q -d upgraded -c 'SET client_min_messages = warning' -c 'CALL wt_run_migrations()'
+update_extension upgraded "TO '1.2'"
+
+echo "== direct: 1.0, then one ALTER EXTENSION UPDATE (1.0 -> 1.1 -> 1.2)"
+create_at_1_0 direct
+update_extension direct ""
+q -d direct -c 'SET client_min_messages = warning' -c 'CALL wt_run_migrations()'
 
 echo "== restored: the upgraded database through pg_dump / pg_restore"
 pg_dump -Fc -f "$work/upgraded.dump" upgraded
@@ -84,6 +106,16 @@ checks() {
 		WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e' AND e.extname = 'wellness_tenancy' ORDER BY 1;
 		SELECT c.relname, x.condition FROM pg_extension e, unnest(e.extconfig, e.extcondition) AS x(reloid, condition)
 		JOIN pg_class c ON c.oid = x.reloid WHERE e.extname = 'wellness_tenancy' ORDER BY 1;
+		\echo -- functions: definition, comment, privileges
+		SELECT p.oid::regprocedure, md5(pg_get_functiondef(p.oid)), obj_description(p.oid, 'pg_proc'), p.proacl
+		FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+		JOIN pg_extension e ON e.oid = d.refobjid
+		WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e' AND e.extname = 'wellness_tenancy' ORDER BY 1::text;
+		\echo -- comments of tables, views and schemas
+		SELECT c.oid::regclass, obj_description(c.oid, 'pg_class') FROM pg_class c JOIN pg_depend d
+		  ON d.classid = 'pg_class'::regclass AND d.objid = c.oid JOIN pg_extension e ON e.oid = d.refobjid
+		WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e' AND e.extname = 'wellness_tenancy' ORDER BY 1::text;
+		SELECT n.nspname, obj_description(n.oid, 'pg_namespace'), n.nspacl FROM pg_namespace n WHERE n.nspname = 'wt_internal';
 		\echo -- migrations (numbers differ by path; content and order of shipped ones do not)
 		SELECT description, shipped, md5(ddl) FROM tenant_migrations ORDER BY description;
 		SELECT string_agg(description, ' < ' ORDER BY version) FROM tenant_migrations WHERE shipped;
@@ -122,16 +154,18 @@ checks() {
 		SELECT * FROM wt_tenant_drift();
 	SQL
 }
-for db in fresh upgraded restored; do checks "$db" >"$work/$db.txt"; done
+for db in fresh upgraded direct restored; do checks "$db" >"$work/$db.txt"; done
 echo "checks: $(grep -c '' "$work/fresh.txt") lines per database"
 grep -q '^wellness_tenancy 1.1: index on wellness_logs(log_date), column employees.department|t|' "$work/fresh.txt" ||
 	fail "the 1.1 migration is missing from the checks"
 grep -q '^p_1|wellness_logs_log_date_idx|CREATE INDEX' "$work/fresh.txt" || fail "the 1.1 index is missing from the checks"
-for db in upgraded restored; do
+grep -q '^1\.2$' "$work/fresh.txt" || fail "fresh is not at 1.2"
+grep -q '^wt_internal\.validate_company_name(text)|' "$work/fresh.txt" || fail "the 1.2 functions are missing from the checks"
+for db in upgraded direct restored; do
 	if ! diff -u "$work/fresh.txt" "$work/$db.txt"; then
 		fail "$db differs from fresh"
 	fi
-	echo "$db: same extension objects, tenants, tables, indexes, constraints, grants, data and drift as fresh"
+	echo "$db: same extension objects, functions, comments, tenants, tables, indexes, constraints, grants, data and drift as fresh"
 done
 # Migrations keep their numbering through the restore.
 numbering="SELECT string_agg(version || ' ' || description, '; ' ORDER BY version) FROM tenant_migrations"

@@ -1,5 +1,6 @@
 # shellcheck shell=bash disable=SC2016,SC2028,SC2059 # SQL text: literal $1, pgbench backslash commands, SQL templates as formats
-# Shared by bench/enforcement.sh and test/integration/enforcement_cost.sh:
+# The enforcement workload, shared by test/integration/enforcement_cost.sh
+# and bench/enforcement.sh (tests never source bench/; the benchmark sources this):
 # builds the three databases of the enforcement benchmark and measures the
 # per-tenant workload with pgbench (TPS) and callgrind (instructions).
 #
