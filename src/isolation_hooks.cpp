@@ -44,17 +44,56 @@ Oid ToastOwner(Oid toast_relid) {
 	return owner;
 }
 
+// What the checks need of a relation's pg_class row, remembered for the
+// relations a backend's statements name again and again (a direct-mapped
+// memo: one compare instead of a syscache probe per range table entry).
+// Forgotten on every relcache invalidation of the relation -- ALTER ... SET
+// SCHEMA, DROP, anything that changes its pg_class row sends one, also
+// within this transaction at the next command -- and entirely on a cache
+// reset.
+struct RelationFacts {
+	Oid relid;
+	Oid namespace_oid;
+	char relkind;
+};
+constexpr int kRelationMemoSize = 128;
+RelationFacts relation_memo[kRelationMemoSize];
+
+void RelationMemoCallback(Datum, Oid relid) {
+	if (!OidIsValid(relid)) {
+		memset(relation_memo, 0, sizeof(relation_memo));
+		return;
+	}
+	RelationFacts &slot = relation_memo[relid % kRelationMemoSize];
+	if (slot.relid == relid)
+		slot.relid = InvalidOid;
+}
+
+// The schema and kind of a relation; false when it does not exist.
+bool LookUpRelation(Oid relid, Oid *namespace_oid, char *relkind) {
+	RelationFacts &slot = relation_memo[relid % kRelationMemoSize];
+	if (slot.relid != relid || !OidIsValid(relid)) {
+		HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+		if (!HeapTupleIsValid(tuple))
+			return false;
+		auto *form = reinterpret_cast<Form_pg_class>(GETSTRUCT(tuple));
+		slot.namespace_oid = form->relnamespace;
+		slot.relkind = form->relkind;
+		slot.relid = relid;
+		ReleaseSysCache(tuple);
+	}
+	*namespace_oid = slot.namespace_oid;
+	*relkind = slot.relkind;
+	return true;
+}
+
 void CheckRelation(Oid relid) {
 	if (relid < FirstNormalObjectId) // system catalogs are never tenant relations
 		return;
-	// One syscache lookup for both the schema and the kind.
-	HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	if (!HeapTupleIsValid(tuple))
+	Oid namespace_oid;
+	char relkind;
+	if (!LookUpRelation(relid, &namespace_oid, &relkind))
 		return;
-	auto *form = reinterpret_cast<Form_pg_class>(GETSTRUCT(tuple));
-	Oid namespace_oid = form->relnamespace;
-	char relkind = form->relkind;
-	ReleaseSysCache(tuple);
 	// A TOAST table holds its owner's values out of line: reading it directly
 	// reads the owner.
 	if (IsToastNamespace(namespace_oid)) {
@@ -116,7 +155,10 @@ bool IsExtensionMember(Oid class_id, Oid object_id, Oid namespace_oid) {
 }
 
 void CheckExtensionRelationWrite(Oid relid) {
-	if (TenantContextInForce() && IsExtensionMember(RelationRelationId, relid, get_rel_namespace(relid)))
+	Oid namespace_oid;
+	char relkind;
+	if (TenantContextInForce() && LookUpRelation(relid, &namespace_oid, &relkind) &&
+	    IsExtensionMember(RelationRelationId, relid, namespace_oid))
 		ReportPolicyChange(psprintf("\"%s\"", get_rel_name(relid)));
 }
 
@@ -330,10 +372,19 @@ void CheckObject(Oid class_id, Oid object_id) {
 // Executing a function that lives in another tenant's schema: as a column
 // default of a shared table, inside a shared view, as a trigger.  Its body
 // may return that tenant's data without naming any relation.
+// The schema of the function CheckFunction last looked up (the same few
+// functions run again and again); forgotten whenever pg_proc changes.
+Oid function_memo_oid = InvalidOid;
+Oid function_memo_namespace = InvalidOid;
+
 void CheckFunction(Oid funcid) {
 	if (funcid < FirstNormalObjectId)
 		return;
-	Oid namespace_oid = get_func_namespace(funcid);
+	if (funcid != function_memo_oid) {
+		function_memo_namespace = get_func_namespace(funcid);
+		function_memo_oid = funcid;
+	}
+	Oid namespace_oid = function_memo_namespace;
 	if (!OidIsValid(namespace_oid))
 		return;
 	if (const TenantEntry *tenant = TenantRefusal(namespace_oid))
@@ -346,7 +397,10 @@ Oid memo_oid = InvalidOid;
 uint64 memo_generation = 0;
 bool memo_answer = false;
 
-void ProcedureSyscacheCallback(Datum, int, uint32) { memo_oid = InvalidOid; }
+void ProcedureSyscacheCallback(Datum, int, uint32) {
+	memo_oid = InvalidOid;
+	function_memo_oid = InvalidOid;
+}
 
 // Functions in tenant schemas go through fmgr_security_definer, and are
 // therefore never inlined into a plan: an inlined SQL function leaves no call
@@ -824,6 +878,7 @@ void InstallIsolationHooks() {
 	ProcessUtility_hook = IsolationProcessUtility;
 	RegisterXactCallback(ExecutorXactCallback, nullptr);
 	CacheRegisterSyscacheCallback(PROCOID, ProcedureSyscacheCallback, (Datum)0);
+	CacheRegisterRelcacheCallback(RelationMemoCallback, (Datum)0);
 	RegisterSubXactCallback(ExecutorSubXactCallback, nullptr);
 }
 

@@ -258,10 +258,47 @@ void GuardRangeTable(Query *query) {
 	}
 }
 
+bool GuardWalker(Node *node, void *context);
+
+// The arguments of a call or operator, each walked in turn.
+bool GuardList(List *list, void *context) {
+	check_stack_depth(); // the recursion of expressions goes through here
+	ListCell *lc;
+	foreach (lc, list)
+		if (GuardWalker(static_cast<Node *>(lfirst(lc)), context))
+			return true;
+	return false;
+}
+
+// A call of a guarded function gets its first argument wrapped.
+void GuardCall(FuncExpr *call, void *context) {
+	// pg_cursor() and pg_prepared_statement() outside FROM: the query
+	// level gets the refusing qual (evaluated once, before any row).
+	if ((call->funcid == F_PG_CURSOR || call->funcid == F_PG_PREPARED_STATEMENT) && context != nullptr)
+		*static_cast<bool *>(context) = true;
+	// Most calls are of functions above every guarded oid (user functions)
+	// or not in the table: one compare, then one probe.
+	if (call->args == NIL || call->funcid > guards.max_guarded)
+		return;
+	auto *guarded = static_cast<GuardedFunction *>(hash_search(guards.functions, &call->funcid, HASH_FIND, nullptr));
+	if (guarded == nullptr)
+		return;
+	Node *arg = static_cast<Node *>(linitial(call->args));
+	Oid wrapper = guards.wrapper[static_cast<int>(guarded->kind)];
+	// Already wrapped (a query planned twice)?
+	if (!(IsA(arg, FuncExpr) && reinterpret_cast<FuncExpr *>(arg)->funcid == wrapper))
+		linitial(call->args) = MakeCall(wrapper, exprType(arg), list_make1(arg), exprCollation(arg));
+}
+
+// Every query level of the planner's input (sublinks, CTEs, subqueries in
+// FROM, the queries views expanded into): its range table and every call.
+// The node kinds that make up most of an ordinary query (lists, target
+// entries, operators, calls, boolean and coercion nodes) are walked here
+// directly; the rest through PostgreSQL's generic walker, which reaches
+// every subexpression of every kind.
 bool GuardWalker(Node *node, void *context) {
 	if (node == nullptr)
 		return false;
-	// Leaves are most of a query: answer them before the generic walker.
 	switch (nodeTag(node)) {
 	case T_Var:
 	case T_Const:
@@ -270,10 +307,34 @@ bool GuardWalker(Node *node, void *context) {
 	case T_CaseTestExpr:
 	case T_SetToDefault:
 		return false;
-	default:
-		break;
+	case T_List:
+		return GuardList(reinterpret_cast<List *>(node), context);
+	case T_TargetEntry:
+		return GuardWalker(reinterpret_cast<Node *>(reinterpret_cast<TargetEntry *>(node)->expr), context);
+	case T_OpExpr:
+	case T_DistinctExpr:
+	case T_NullIfExpr:
+		return GuardList(reinterpret_cast<OpExpr *>(node)->args, context);
+	case T_BoolExpr:
+		return GuardList(reinterpret_cast<BoolExpr *>(node)->args, context);
+	case T_RelabelType:
+		return GuardWalker(reinterpret_cast<Node *>(reinterpret_cast<RelabelType *>(node)->arg), context);
+	case T_FromExpr: {
+		auto *from = reinterpret_cast<FromExpr *>(node);
+		return GuardList(from->fromlist, context) || GuardWalker(from->quals, context);
 	}
-	if (IsA(node, Query)) {
+	case T_JoinExpr: {
+		auto *join = reinterpret_cast<JoinExpr *>(node);
+		return GuardWalker(join->larg, context) || GuardWalker(join->rarg, context) ||
+		       GuardWalker(join->quals, context);
+	}
+	case T_FuncExpr: {
+		auto *call = reinterpret_cast<FuncExpr *>(node);
+		GuardCall(call, context);
+		return GuardList(call->args, context);
+	}
+	case T_Query: {
+		check_stack_depth();
 		auto *query = reinterpret_cast<Query *>(node);
 		GuardRangeTable(query);
 		// Join alias lists only repeat Vars of the joined relations.  The
@@ -289,25 +350,8 @@ bool GuardWalker(Node *node, void *context) {
 			    reinterpret_cast<Node *>(MakeCall(guards.context_visible, BOOLOID, NIL, InvalidOid))));
 		return result;
 	}
-	if (IsA(node, FuncExpr)) {
-		auto *call = reinterpret_cast<FuncExpr *>(node);
-		// pg_cursor() and pg_prepared_statement() outside FROM: the query
-		// level gets the refusing qual (evaluated once, before any row).
-		if ((call->funcid == F_PG_CURSOR || call->funcid == F_PG_PREPARED_STATEMENT) && context != nullptr)
-			*static_cast<bool *>(context) = true;
-		// Most calls are of functions above every guarded oid (user
-		// functions) or not in the table: one compare, then one probe.
-		if (call->args != NIL && call->funcid <= guards.max_guarded) {
-			auto *guarded = static_cast<GuardedFunction *>(
-			    hash_search(guards.functions, &call->funcid, HASH_FIND, nullptr));
-			if (guarded != nullptr) {
-				Node *arg = static_cast<Node *>(linitial(call->args));
-				Oid wrapper = guards.wrapper[static_cast<int>(guarded->kind)];
-				// Already wrapped (a query planned twice)?
-				if (!(IsA(arg, FuncExpr) && reinterpret_cast<FuncExpr *>(arg)->funcid == wrapper))
-					linitial(call->args) = MakeCall(wrapper, exprType(arg), list_make1(arg), exprCollation(arg));
-			}
-		}
+	default:
+		break;
 	}
 	return expression_tree_walker(node, reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(GuardWalker)),
 	                              context);

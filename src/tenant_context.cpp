@@ -58,6 +58,30 @@ const char *EffectiveTenant() {
 
 bool TenantIsSet() { return EffectiveTenant()[0] != '\0'; }
 
+// The last (schema, role) whose USAGE privilege CheckTenant confirmed, and
+// the registry generation it was confirmed in: a tenant switched to again and
+// again is not re-checked against its ACL every time.  Forgotten when the
+// registry cache is rebuilt (GRANT and REVOKE on a schema invalidate it) and
+// when any role or role membership changes.
+Oid usage_memo_namespace = InvalidOid;
+Oid usage_memo_role = InvalidOid;
+uint64 usage_memo_generation = 0;
+
+void RoleSyscacheCallback(Datum, int, uint32) { usage_memo_namespace = InvalidOid; }
+
+bool HasSchemaUsage(Oid namespace_oid) {
+	Oid role = GetUserId();
+	uint64 generation = RegistryGeneration();
+	if (namespace_oid == usage_memo_namespace && role == usage_memo_role && generation == usage_memo_generation)
+		return true;
+	if (pg_namespace_aclcheck(namespace_oid, role, ACL_USAGE) != ACLCHECK_OK)
+		return false;
+	usage_memo_namespace = namespace_oid;
+	usage_memo_role = role;
+	usage_memo_generation = generation;
+	return true;
+}
+
 bool CheckTenant(char **newval, void **extra, GucSource source) {
 	const char *name = *newval;
 	// A transaction that began inside a (session-level) tenant is locked to
@@ -122,7 +146,7 @@ bool CheckTenant(char **newval, void **extra, GucSource source) {
 		GUC_check_errhint("wt_tenant_drift() reports differences between the registry and the catalog.");
 		return false;
 	}
-	if (pg_namespace_aclcheck(tenant->namespace_oid, GetUserId(), ACL_USAGE) != ACLCHECK_OK) {
+	if (!HasSchemaUsage(tenant->namespace_oid)) {
 		GUC_check_errcode(ERRCODE_INSUFFICIENT_PRIVILEGE);
 		GUC_check_errmsg("permission denied for schema %s of tenant \"%s\"", name, name);
 		GUC_check_errhint("The role needs USAGE on the tenant's schema (granted to wellness_tenancy.app_role at provisioning).");
@@ -209,6 +233,7 @@ void LocalOnlyXactCallback(XactEvent event, void *arg) {
 	if (verified_local && (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PREPARE)) {
 		verified_tenant[0] = '\0';
 		verified_local = false;
+		settings_epoch++; // the effective tenant may have changed (memos keyed by the epoch)
 	}
 	if (lock_held && (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PREPARE ||
 	                  event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT)) {
@@ -268,6 +293,8 @@ void DefineTenantSettings() {
 	MarkGUCPrefixReserved("wellness_tenancy");
 
 	tenant_guc = FindStringSetting(kTenantSetting);
+	CacheRegisterSyscacheCallback(AUTHOID, RoleSyscacheCallback, (Datum)0);
+	CacheRegisterSyscacheCallback(AUTHMEMMEMROLE, RoleSyscacheCallback, (Datum)0);
 	RegisterXactCallback(LocalOnlyXactCallback, nullptr);
 }
 
@@ -320,6 +347,10 @@ const TenantEntry *TenantRefusal(Oid namespace_oid) {
 	// tenants; this keeps catalog-heavy statements off the hash table.
 	if (namespace_oid < FirstNormalObjectId)
 		return nullptr;
+	// The tenant's own schema (the common case) before the hash probe; the
+	// current namespace is valid only for an active tenant that is set.
+	if (namespace_oid == CurrentTenantNamespace())
+		return nullptr;
 	const TenantEntry *tenant = TenantByNamespace(namespace_oid);
 	if (tenant == nullptr)
 		return nullptr;
@@ -328,8 +359,6 @@ const TenantEntry *TenantRefusal(Oid namespace_oid) {
 	if (tenant->status == TenantStatus::kRelocated)
 		return administration_depth > 0 ? nullptr : tenant;
 	if (!TenantIsSet() && !require_tenant)
-		return nullptr;
-	if (TenantIsSet() && namespace_oid == CurrentTenantNamespace())
 		return nullptr;
 	return tenant;
 }

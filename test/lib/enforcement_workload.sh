@@ -4,9 +4,14 @@
 # builds the three databases of the enforcement benchmark and measures the
 # per-tenant workload with pgbench (TPS) and callgrind (instructions).
 #
-#   (a) plain  PostgreSQL without the extension (shared_preload_libraries =
-#              ''), one schema per tenant, tenant chosen by a bare search_path;
-#              the callers run it on an identical copy of (b)'s data directory
+#   (a) case study  what users replace: PostgreSQL without the extension
+#              (shared_preload_libraries = ''), the case study's registry and
+#              triggers (test/lib/case_study.sql) with the foreign-key index
+#              it lacks, one schema per tenant, the tenant chosen by
+#              SET search_path; the same rows as (b)
+#   (a') plain the extension's own database, run without the library (a bare
+#              search_path over the tenants wt_create_tenant made); the
+#              benchmark's second column
 #   (b) ext    the extension enforcing: schema per tenant provisioned by
 #              wt_create_tenant, the app role with require_tenant on, the
 #              tenant set with wt_set_tenant (and local_tenant_only on when the
@@ -46,8 +51,31 @@ wt_bench_create_ext() {
 	wt_bench_load_schemas "$db" "$nt"
 }
 
+# wt_bench_create_case_study DB NTENANTS: the case study's design, built the
+# case study's way -- its registry and AFTER INSERT triggers create and grant
+# tenant_1..tenant_N -- plus the index on wellness_logs(employee_id) that its
+# template lacks and every deployment adds, and the same rows as
+# wt_bench_create_ext.
+wt_bench_create_case_study() {
+	local db=$1 nt=$2 lo hi
+	wt_psql -d postgres -c "CREATE DATABASE $db"
+	wt_psql -d "$db" -f "$(dirname "${BASH_SOURCE[0]}")/case_study.sql" >/dev/null
+	{
+		for ((lo = 1; lo <= nt; lo += WT_BENCH_BATCH)); do
+			hi=$((lo + WT_BENCH_BATCH - 1))
+			[ "$hi" -le "$nt" ] || hi=$nt
+			echo "INSERT INTO tenants (company_name, schema_name) SELECT 'Company ' || i, 'tenant_' || i FROM generate_series($lo, $hi) i;"
+			echo "DO \$\$ BEGIN FOR i IN $lo..$hi LOOP EXECUTE format('CREATE INDEX ON %I.wellness_logs (employee_id)', 'tenant_' || i); END LOOP; END \$\$;"
+		done
+	} | wt_psql -d "$db" >/dev/null
+	wt_bench_load_schemas "$db" "$nt"
+}
+
 # Rows of every tenant schema: employees e1..eN@example.com with full_name =
-# the schema name, NLOGS wellness_logs each, notes = the schema name.
+# the schema name, NLOGS wellness_logs each, notes = the schema name.  Keys
+# are derived from the schema and row number, not random, so that every
+# database built for a comparison holds the same rows in the same order and
+# plans the same way (random uuids alone moved the measured ratio by 2%).
 wt_bench_load_schemas() {
 	local db=$1 nt=$2
 	wt_psql -d "$db" -v ntenants="$nt" -v nemp="$WT_BENCH_NEMP" -v nlogs="$WT_BENCH_NLOGS" \
@@ -59,11 +87,13 @@ wt_bench_load_schemas() {
 		BEGIN
 		    FOR i IN 1..current_setting('bench.ntenants')::int LOOP
 		        s := 'tenant_' || i;
-		        EXECUTE format($f$INSERT INTO %1$I.employees (email, full_name)
-		                         SELECT 'e' || g || '@example.com', %1$L FROM generate_series(1, %2$s) g$f$,
+		        EXECUTE format($f$INSERT INTO %1$I.employees (id, email, full_name)
+		                         SELECT md5(%1$L || '/e' || g)::uuid, 'e' || g || '@example.com', %1$L
+		                         FROM generate_series(1, %2$s) g$f$,
 		                       s, current_setting('bench.nemp')::int);
-		        EXECUTE format($f$INSERT INTO %1$I.wellness_logs (employee_id, activity_type, duration_minutes, log_date, notes)
-		                         SELECT e.id, (ARRAY['yoga', 'running', 'cycling'])[1 + g %% 3], 10 * g, date '2024-01-01' + g, %1$L
+		        EXECUTE format($f$INSERT INTO %1$I.wellness_logs (id, employee_id, activity_type, duration_minutes, log_date, notes)
+		                         SELECT md5(e.id || '/l' || g)::uuid, e.id, (ARRAY['yoga', 'running', 'cycling'])[1 + g %% 3],
+		                                10 * g, date '2024-01-01' + g, %1$L
 		                         FROM %1$I.employees e, generate_series(1, %2$s) g$f$,
 		                       s, current_setting('bench.nlogs')::int);
 		        IF i % current_setting('bench.batch')::int = 0 THEN COMMIT; END IF;
@@ -121,7 +151,7 @@ wt_bench_create_rls() {
 wt_bench_check() {
 	local system=$1 db=$2 set_sql out
 	case $system in
-	plain) set_sql="SELECT set_config('search_path', 'tenant_3', true);" ;;
+	plain | case_study) set_sql="SELECT set_config('search_path', 'tenant_3', true);" ;;
 	ext) set_sql="SELECT wt_set_tenant('tenant_3', true);" ;;
 	rls) set_sql="SELECT set_config('app.tenant_id', '3', true);" ;;
 	esac
@@ -149,7 +179,7 @@ wt_bench_check() {
 wt_bench_set_sql() {
 	local system=$1 value=$2 is_local=$3
 	case $system in
-	plain) echo "SELECT set_config('search_path', 'tenant_' || $value, $is_local);" ;;
+	plain | case_study) echo "SELECT set_config('search_path', 'tenant_' || $value, $is_local);" ;;
 	ext) echo "SELECT wt_set_tenant('tenant_' || $value, $is_local);" ;;
 	rls) echo "SELECT set_config('app.tenant_id', $value::text, $is_local);" ;;
 	esac
