@@ -20,7 +20,8 @@
 # that row, as that pre-release did, into a 1.1 install.  Updated to 1.2, the
 # row becomes the DBA's (shipped = false, same number, a WARNING says so), and
 # its tenants keep the column, the index and their data, through a
-# dump and restore too.
+# dump and restore too.  A dump of that database taken at 1.1 and restored
+# where CREATE EXTENSION installs 1.2 ends the same way.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source test/lib/integration.sh upgrade_paths
@@ -216,6 +217,8 @@ add_dba_migration prerelease 3
 data_query="SELECT count(*), md5(string_agg(t::text, '|' ORDER BY t::text)) FROM p_1.employees t WHERE department IS NOT NULL"
 data_before=$(q -d prerelease -c "$data_query")
 structure_before=$(tenant_structure prerelease)
+# Its dump, taken at 1.1, for a restore into 1.2 below.
+pg_dump -Fc -f "$work/prerelease_1_1.dump" prerelease
 out=$(psql -X -v ON_ERROR_STOP=1 -d prerelease -c "ALTER EXTENSION wellness_tenancy UPDATE TO '1.2'" 2>&1) ||
 	{ echo "$out"; fail "prerelease: ALTER EXTENSION UPDATE TO '1.2'"; }
 echo "$out"
@@ -246,4 +249,20 @@ migrations="SELECT string_agg(concat_ws(' ', version, shipped, description, md5(
 [ "$(q -d prerelease_restored -c "$data_query")" = "$data_before" ] || fail "prerelease: department data lost in the restore"
 [ "$(q -d prerelease_restored -c 'SELECT count(*) FROM wt_tenant_drift()')" = 0 ] || fail "prerelease: drift after the restore"
 echo "prerelease_restored: same migrations (the handed-over one not shipped), department data intact, no drift"
+# The dump taken at 1.1, restored where CREATE EXTENSION installs 1.2: the
+# row arrives as the DBA's too, with the same number and the data.
+q -d postgres -c 'CREATE DATABASE prerelease_1_1_restored'
+pg_restore --exit-on-error -d prerelease_1_1_restored "$work/prerelease_1_1.dump" >"$work/prerelease_1_1_restore.log" 2>&1 ||
+	{ cat "$work/prerelease_1_1_restore.log"; fail "pg_restore of the 1.1 dump of prerelease"; }
+# (pg_restore does not print the server's warnings: the server log has it)
+grep -q 'prerelease_1_1_restored WARNING:  wellness_tenancy 1.2: tenant migration 2 (index on wellness_logs(log_date), column employees.department) is restored as your own' \
+	"$upgrade_LOG" || fail "prerelease_1_1_restored: the restore did not say that the migration was handed over"
+[ "$(q -d prerelease_1_1_restored -c "SELECT extversion FROM pg_extension WHERE extname = 'wellness_tenancy'")" = 1.2 ] ||
+	fail "prerelease_1_1_restored is not at 1.2"
+[ "$(q -d prerelease_1_1_restored -c "$migrations")" = "$(q -d prerelease -c "$migrations")" ] ||
+	fail "prerelease_1_1_restored: migrations differ from the updated database: $(q -d prerelease_1_1_restored -c "$migrations")"
+[ "$(tenant_structure prerelease_1_1_restored)" = "$structure_before" ] || fail "prerelease_1_1_restored: tenants differ"
+[ "$(q -d prerelease_1_1_restored -c "$data_query")" = "$data_before" ] || fail "prerelease_1_1_restored: department data lost"
+[ "$(q -d prerelease_1_1_restored -c 'SELECT count(*) FROM wt_tenant_drift()')" = 0 ] || fail "prerelease_1_1_restored: drift"
+echo "prerelease_1_1_restored: the 1.1 dump restored into 1.2 hands the migration over too; tenants and data intact"
 echo "$name: PASS"
