@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Backup and restore round trip.  A database with the extension and 100
-# tenants with data (one suspended, one with a table the DBA added, a DBA
-# migration applied) is dumped with pg_dump and restored three ways: custom
-# format with pg_restore, the same with pg_restore -j 2, and a plain SQL dump
+# tenants with data (one suspended, one with a table the DBA added, two DBA
+# migrations: the DBA's template change, employees.department and an index
+# on wellness_logs(log_date), that tenants get at creation, and one applied
+# afterwards) is dumped with pg_dump and restored three ways: custom format
+# with pg_restore, the same with pg_restore -j 2, and a plain SQL dump
 # through psql.  Each restore must:
 #   - succeed without a single error (the registry triggers neither
 #     re-provision the restored tenants nor fail on them: a registry row that
@@ -32,6 +34,12 @@ SQL
 q -d wellness >/dev/null <<-SQL
 	SET client_min_messages = warning;
 	CREATE EXTENSION wellness_tenancy;
+	-- The DBA's template change, before any tenant: every tenant is created
+	-- with it.
+	SELECT wt_add_migration(2, 'department per employee, index on wellness_logs(log_date)', \$ddl\$
+	ALTER TABLE employees ADD COLUMN department varchar(100);
+	CREATE INDEX wellness_logs_log_date_idx ON wellness_logs (log_date);
+	\$ddl\$);
 	SELECT count(wt_create_tenant(format('Company %s', i), format('t_%s', lpad(i::text, 3, '0'))))
 	FROM generate_series(1, $tenants) i;
 	-- Data: 20 employees and 60 logs per tenant.
@@ -47,7 +55,7 @@ q -d wellness >/dev/null <<-SQL
 	                    FROM %I.employees e, generate_series(1, 3) n', s, s);
 	  END LOOP;
 	END \$\$;
-	-- A migration of the DBA's own, applied to every tenant.
+	-- Another migration of the DBA's own, applied to every tenant.
 	SELECT wt_add_migration(3, 'mood score', 'ALTER TABLE wellness_logs ADD COLUMN mood smallint');
 	CALL wt_run_migrations();
 	-- Lifecycle and customisation that must survive.
@@ -177,6 +185,10 @@ q -d postgres -c 'CREATE DATABASE single_tenant'
 # The target database has the same tenant migrations (the tenant's
 # schema_version refers to them).
 q -d single_tenant -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION wellness_tenancy' \
+	-c "SELECT wt_add_migration(2, 'department per employee, index on wellness_logs(log_date)', \$ddl\$
+	ALTER TABLE employees ADD COLUMN department varchar(100);
+	CREATE INDEX wellness_logs_log_date_idx ON wellness_logs (log_date);
+	\$ddl\$)" \
 	-c "SELECT wt_add_migration(3, 'mood score', 'ALTER TABLE wellness_logs ADD COLUMN mood smallint')" >/dev/null
 pg_restore --exit-on-error -d single_tenant "$work/t_042.dump" >"$work/single.log" 2>&1 || { cat "$work/single.log"; fail "pg_restore -n"; }
 q -d single_tenant -c "\\copy tenants (id, company_name, schema_name, created_at, status, schema_version) FROM '$work/t_042.registry.csv' CSV"

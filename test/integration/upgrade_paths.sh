@@ -10,10 +10,18 @@
 #             pg_restore into a database whose default is 1.2.
 # One set of checks -- extension objects, each function's definition, comment
 # and privileges, tenants, tables and columns, indexes, constraints, grants,
-# default privileges, data, drift -- must print the same in all four.  Migration numbers differ (the DBA's migration is 3
-# in the fresh database and 2 in the upgraded one, where 1.1's shipped
-# migration came later): the checks compare what tenants have, and whether
-# every tenant is at the latest version, not the numbers.
+# default privileges, data, drift -- must print the same in all four.  The
+# default tenant template is the case study's in every version: no update
+# registers a tenant migration or touches a tenant (checked right after each
+# update), so the DBA's migration is 2 everywhere.
+# A fifth database was made by a pre-release 1.1 that shipped a template
+# change of its own (employees.department, an index on
+# wellness_logs(log_date)) as tenant migration 2; it is made here by inserting
+# that row, as that pre-release did, into a 1.1 install.  Updated to 1.2, the
+# row becomes the DBA's (shipped = false, same number, a WARNING says so), and
+# its tenants keep the column, the index and their data, through a
+# dump and restore too.  A dump of that database taken at 1.1 and restored
+# where CREATE EXTENSION installs 1.2 ends the same way.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source test/lib/integration.sh upgrade_paths
@@ -56,7 +64,7 @@ echo "== fresh: CREATE EXTENSION (1.2)"
 q -d postgres -c 'CREATE DATABASE fresh'
 q -d fresh -c 'CREATE EXTENSION wellness_tenancy'
 populate fresh
-add_dba_migration fresh 3
+add_dba_migration fresh 2
 
 # A database at 1.0 with the tenants, data and the DBA's migration.
 create_at_1_0() {
@@ -66,14 +74,32 @@ create_at_1_0() {
 	populate "$db"
 	add_dba_migration "$db" 2
 }
-# ALTER EXTENSION UPDATE [TO version], echoing what it said.
+# Every tenant's tables, columns, indexes and constraints, one md5 a tenant.
+tenant_structure() {
+	q -d "$1" <<-'SQL'
+		SELECT t.schema_name, md5(concat(
+		  (SELECT string_agg(concat_ws(' ', c.table_name, c.column_name, c.data_type, c.character_maximum_length,
+		                               c.is_nullable, c.column_default), ',' ORDER BY c.table_name, c.ordinal_position)
+		     FROM information_schema.columns c WHERE c.table_schema = t.schema_name), '|',
+		  (SELECT string_agg(i.indexdef, ',' ORDER BY i.indexname) FROM pg_indexes i WHERE i.schemaname = t.schema_name), '|',
+		  (SELECT string_agg(k.conname || ' ' || pg_get_constraintdef(k.oid), ',' ORDER BY k.conname)
+		     FROM pg_constraint k WHERE k.connamespace = t.schema_name::regnamespace)))
+		FROM tenants t ORDER BY 1;
+	SQL
+}
+# ALTER EXTENSION UPDATE [TO version], echoing what it said.  The update
+# leaves every tenant exactly as it was (tables, columns, indexes,
+# constraints, schema_version) and behind on nothing.
 update_extension() {
-	local db=$1 to=$2 out
+	local db=$1 to=$2 out before after
+	before=$(tenant_structure "$db"; q -d "$db" -c 'SELECT schema_name, schema_version FROM tenants ORDER BY 1')
 	out=$(psql -X -v ON_ERROR_STOP=1 -d "$db" -c "ALTER EXTENSION wellness_tenancy UPDATE $to" 2>&1) ||
 		{ echo "$out"; fail "$db: ALTER EXTENSION UPDATE $to"; }
 	echo "$out"
-	grep -q 'WARNING:  wellness_tenancy 1.1: 6 existing tenant(s) are behind tenant migration 3' <<<"$out" ||
-		[ "$to" = "TO '1.2'" ] || fail "$db: the update did not report the tenants behind"
+	after=$(tenant_structure "$db"; q -d "$db" -c 'SELECT schema_name, schema_version FROM tenants ORDER BY 1')
+	[ -n "$before" ] && [ "$before" = "$after" ] || fail "$db: ALTER EXTENSION UPDATE $to changed tenants"
+	[ "$(q -d "$db" -c 'SELECT count(*) FROM wt_tenant_drift()')" = 0 ] ||
+		fail "$db: drift after ALTER EXTENSION UPDATE $to: $(q -d "$db" -c 'SELECT * FROM wt_tenant_drift()')"
 }
 
 echo "== upgraded: 1.0, then ALTER EXTENSION UPDATE TO '1.1', migrations, UPDATE TO '1.2'"
@@ -81,15 +107,13 @@ create_at_1_0 upgraded
 update_extension upgraded "TO '1.1'"
 [ "$(q -d upgraded -c "SELECT extversion FROM pg_extension WHERE extname = 'wellness_tenancy'")" = 1.1 ] ||
 	fail "upgraded is not at 1.1"
-[ "$(q -d upgraded -c "SELECT count(*) FROM wt_tenant_drift() WHERE problem = 'behind on migrations'")" = 6 ] ||
-	fail "tenants not behind after the update"
-q -d upgraded -c 'SET client_min_messages = warning' -c 'CALL wt_run_migrations()'
+[ "$(q -d upgraded -c "SELECT count(*) FROM tenant_migrations")" = 2 ] ||
+	fail "the update to 1.1 registered a tenant migration"
 update_extension upgraded "TO '1.2'"
 
 echo "== direct: 1.0, then one ALTER EXTENSION UPDATE (1.0 -> 1.1 -> 1.2)"
 create_at_1_0 direct
 update_extension direct ""
-q -d direct -c 'SET client_min_messages = warning' -c 'CALL wt_run_migrations()'
 
 echo "== restored: the upgraded database through pg_dump / pg_restore"
 pg_dump -Fc -f "$work/upgraded.dump" upgraded
@@ -156,9 +180,12 @@ checks() {
 }
 for db in fresh upgraded direct restored; do checks "$db" >"$work/$db.txt"; done
 echo "checks: $(grep -c '' "$work/fresh.txt") lines per database"
-grep -q '^wellness_tenancy 1.1: index on wellness_logs(log_date), column employees.department|t|' "$work/fresh.txt" ||
-	fail "the 1.1 migration is missing from the checks"
-grep -q '^p_1|wellness_logs_log_date_idx|CREATE INDEX' "$work/fresh.txt" || fail "the 1.1 index is missing from the checks"
+# The template is the case study's, with the DBA's migration on top.
+grep -qx 'case study template: employees, wellness_logs, index on wellness_logs(employee_id)' "$work/fresh.txt" ||
+	fail "a migration other than the case study's template is shipped"
+grep -q '^p_1|wellness_logs_employee_id_idx|CREATE INDEX' "$work/fresh.txt" || fail "the FK index is missing from the checks"
+grep -q '^p_1|wellness_logs|mood|' "$work/fresh.txt" || fail "the DBA's migration is missing from the checks"
+! grep -q 'department\|log_date_idx' "$work/fresh.txt" || fail "tenants carry a column or index the case study does not have"
 grep -q '^1\.2$' "$work/fresh.txt" || fail "fresh is not at 1.2"
 grep -q '^wt_internal\.validate_company_name(text)|' "$work/fresh.txt" || fail "the 1.2 functions are missing from the checks"
 for db in upgraded direct restored; do
@@ -174,4 +201,68 @@ restored_numbering=$(q -d restored -c "$numbering")
 echo "upgraded migrations: $upgraded_numbering"
 [ -n "$upgraded_numbering" ] && [ "$upgraded_numbering" = "$restored_numbering" ] ||
 	fail "migration numbering changed through dump and restore: $restored_numbering"
+
+echo "== prerelease: a 1.1 that shipped department + log_date index as migration 2, then UPDATE TO '1.2'"
+prerelease_row="'wellness_tenancy 1.1: index on wellness_logs(log_date), column employees.department'"
+q -d postgres -c 'CREATE DATABASE prerelease'
+q -d prerelease -c "CREATE EXTENSION wellness_tenancy VERSION '1.1'"
+q -d prerelease -c "INSERT INTO tenant_migrations (version, description, ddl, shipped) VALUES (2, $prerelease_row,
+\$ddl\$
+ALTER TABLE employees ADD COLUMN department varchar(100);
+CREATE INDEX wellness_logs_log_date_idx ON wellness_logs (log_date);
+\$ddl\$, true)"
+populate prerelease
+q -d prerelease -c "UPDATE p_1.employees SET department = 'dept ' || (right(email, 1))"
+add_dba_migration prerelease 3
+data_query="SELECT count(*), md5(string_agg(t::text, '|' ORDER BY t::text)) FROM p_1.employees t WHERE department IS NOT NULL"
+data_before=$(q -d prerelease -c "$data_query")
+structure_before=$(tenant_structure prerelease)
+# Its dump, taken at 1.1, for a restore into 1.2 below.
+pg_dump -Fc -f "$work/prerelease_1_1.dump" prerelease
+out=$(psql -X -v ON_ERROR_STOP=1 -d prerelease -c "ALTER EXTENSION wellness_tenancy UPDATE TO '1.2'" 2>&1) ||
+	{ echo "$out"; fail "prerelease: ALTER EXTENSION UPDATE TO '1.2'"; }
+echo "$out"
+grep -q 'WARNING:  wellness_tenancy 1.2: tenant migration 2 (index on wellness_logs(log_date), column employees.department) is now your own' <<<"$out" ||
+	fail "prerelease: the update did not say that the migration was handed over"
+grep -q 'HINT:  6 tenant(s) have it, so wt_remove_migration cannot take it back' <<<"$out" || fail "prerelease: the update did not say how to take it out"
+[ "$(q -d prerelease -c "SELECT version, shipped FROM tenant_migrations WHERE description = $prerelease_row")" = '2|f' ] ||
+	fail "prerelease: the pre-release row is not the DBA's migration 2 now"
+[ "$(q -d prerelease -c 'SELECT count(*) FILTER (WHERE shipped) FROM tenant_migrations')" = 1 ] ||
+	fail "prerelease: something other than the case study's template is still shipped"
+[ "$(tenant_structure prerelease)" = "$structure_before" ] || fail "prerelease: the update changed tenants"
+[ "$(q -d prerelease -c "$data_query")" = "$data_before" ] || fail "prerelease: department data changed"
+[ "$(q -d prerelease -c "SELECT count(*) FROM information_schema.columns WHERE column_name = 'department' AND table_schema LIKE 'p\_%'")" = 6 ] ||
+	fail "prerelease: tenants lost the department column"
+[ "$(q -d prerelease -c 'SELECT count(*) FROM wt_tenant_drift()')" = 0 ] || fail "prerelease: drift after the update"
+echo "prerelease: migration 2 is the DBA's, $(cut -d'|' -f1 <<<"$data_before") department values and every tenant's structure unchanged"
+# A new tenant still gets it, and it survives a dump and restore as the DBA's.
+q -d prerelease -c "SELECT wt_create_tenant('Path New', 'p_new') IS NOT NULL" >/dev/null
+[ "$(q -d prerelease -c "SELECT count(*) FROM pg_indexes WHERE schemaname = 'p_new' AND indexname = 'wellness_logs_log_date_idx'")" = 1 ] ||
+	fail "prerelease: a new tenant did not get the DBA's migration 2"
+pg_dump -Fc -f "$work/prerelease.dump" prerelease
+q -d postgres -c 'CREATE DATABASE prerelease_restored'
+pg_restore --exit-on-error -d prerelease_restored "$work/prerelease.dump" >"$work/prerelease_restore.log" 2>&1 ||
+	{ cat "$work/prerelease_restore.log"; fail "pg_restore of prerelease"; }
+migrations="SELECT string_agg(concat_ws(' ', version, shipped, description, md5(ddl)), '; ' ORDER BY version) FROM tenant_migrations"
+[ "$(q -d prerelease_restored -c "$migrations")" = "$(q -d prerelease -c "$migrations")" ] ||
+	fail "prerelease: migrations changed through dump and restore: $(q -d prerelease_restored -c "$migrations")"
+[ "$(q -d prerelease_restored -c "$data_query")" = "$data_before" ] || fail "prerelease: department data lost in the restore"
+[ "$(q -d prerelease_restored -c 'SELECT count(*) FROM wt_tenant_drift()')" = 0 ] || fail "prerelease: drift after the restore"
+echo "prerelease_restored: same migrations (the handed-over one not shipped), department data intact, no drift"
+# The dump taken at 1.1, restored where CREATE EXTENSION installs 1.2: the
+# row arrives as the DBA's too, with the same number and the data.
+q -d postgres -c 'CREATE DATABASE prerelease_1_1_restored'
+pg_restore --exit-on-error -d prerelease_1_1_restored "$work/prerelease_1_1.dump" >"$work/prerelease_1_1_restore.log" 2>&1 ||
+	{ cat "$work/prerelease_1_1_restore.log"; fail "pg_restore of the 1.1 dump of prerelease"; }
+# (pg_restore does not print the server's warnings: the server log has it)
+grep -q 'prerelease_1_1_restored WARNING:  wellness_tenancy 1.2: tenant migration 2 (index on wellness_logs(log_date), column employees.department) is restored as your own' \
+	"$upgrade_LOG" || fail "prerelease_1_1_restored: the restore did not say that the migration was handed over"
+[ "$(q -d prerelease_1_1_restored -c "SELECT extversion FROM pg_extension WHERE extname = 'wellness_tenancy'")" = 1.2 ] ||
+	fail "prerelease_1_1_restored is not at 1.2"
+[ "$(q -d prerelease_1_1_restored -c "$migrations")" = "$(q -d prerelease -c "$migrations")" ] ||
+	fail "prerelease_1_1_restored: migrations differ from the updated database: $(q -d prerelease_1_1_restored -c "$migrations")"
+[ "$(tenant_structure prerelease_1_1_restored)" = "$structure_before" ] || fail "prerelease_1_1_restored: tenants differ"
+[ "$(q -d prerelease_1_1_restored -c "$data_query")" = "$data_before" ] || fail "prerelease_1_1_restored: department data lost"
+[ "$(q -d prerelease_1_1_restored -c 'SELECT count(*) FROM wt_tenant_drift()')" = 0 ] || fail "prerelease_1_1_restored: drift"
+echo "prerelease_1_1_restored: the 1.1 dump restored into 1.2 hands the migration over too; tenants and data intact"
 echo "$name: PASS"
