@@ -21,7 +21,8 @@
 #     tenant, INSERT ... SELECT through it, a cursor fetched after a tenant
 #     switch, a prepared statement, a multi-shard query, a CTE and a subquery;
 ##  3. enforcement on the workers: a direct connection to a worker as the app
-#     role with require_tenant reading a tenant's shard;
+#     role with require_tenant reading a tenant's shard; run_command_on_workers
+#     and run_command_on_placements from the coordinator under another tenant;
 #  4. citus_schema_move, then isolation again; wt_run_migrations reaching the
 #     shards and the workers' registries.
 set -euo pipefail
@@ -221,6 +222,16 @@ worker_probes() { # worker_probes LABEL TENANT
 		probe FAIL "$label: tenant $t through the coordinator under require_tenant: $(tr '\n' ' ' <<<"$out" | cut -c1-200)"
 }
 worker_probes "worker" alpha
+
+# Citus's run_command_on_workers() (EXECUTE granted to PUBLIC) runs any SQL on
+# every worker as the current user: under tenant alpha it reaches beta's shard
+# where no node enforces the tenant.
+shard=$(shard_of beta)
+ROLE=wellness_app refusal "coordinator: app role: run_command_on_workers reading beta's shard under alpha" \
+	"$coord_PORT" alpha "SELECT 1" \
+	"SELECT result FROM run_command_on_workers(\$\$SELECT string_agg(full_name, ',') FROM $shard\$\$)" beta
+refusal "coordinator: run_command_on_placements over beta.employees under alpha" "$coord_PORT" alpha "SELECT 1" \
+	"SELECT result FROM run_command_on_placements('beta.employees', \$\$SELECT string_agg(full_name, ',') FROM %s\$\$)" beta
 
 # --- 4. citus_schema_move, migrations ------------------------------------------------
 from=$(node_of alpha)
