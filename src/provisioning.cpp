@@ -404,6 +404,37 @@ void DistributeTenantSchema(const char *schema_name) {
 	              SPI_OK_SELECT);
 }
 
+// Citus makes a table created in a distributed schema a tenant table only for
+// a top-level CREATE TABLE; a migration's runs through SPI and would stay a
+// local table on the coordinator.  So after migrations that created
+// relations, each ordinary or partitioned table of a distributed tenant schema
+// that Citus does not know yet becomes a single-shard table co-located with
+// the schema's others (what Citus itself does for a top-level CREATE TABLE).
+// Tables are taken in creation order, so that one referencing an earlier new
+// table by a foreign key finds it distributed.  No-op without Citus, or for a
+// schema that is not distributed.
+void DistributeNewTenantTables(const char *schema_name) {
+	if (!CitusInstalled())
+		return;
+	const char *args[1] = {schema_name};
+	ExecuteWithText(R"sql(
+SELECT pg_catalog.create_distributed_table(c.oid::pg_catalog.regclass, NULL,
+       colocate_with => (SELECT p.logicalrelid::pg_catalog.regclass::pg_catalog.text
+                           FROM pg_catalog.pg_dist_partition p
+                           JOIN pg_catalog.pg_class pc ON pc.oid = p.logicalrelid
+                          WHERE pc.relnamespace = s.schemaid AND p.colocationid = s.colocationid
+                          ORDER BY p.logicalrelid LIMIT 1))
+  FROM pg_catalog.pg_dist_schema s
+  JOIN pg_catalog.pg_class c ON c.relnamespace = s.schemaid
+ WHERE s.schemaid = pg_catalog.to_regnamespace(pg_catalog.quote_ident($1))
+   AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+   AND NOT EXISTS (SELECT FROM pg_catalog.pg_dist_partition p WHERE p.logicalrelid = c.oid)
+   AND EXISTS (SELECT FROM pg_catalog.pg_dist_partition p JOIN pg_catalog.pg_class pc ON pc.oid = p.logicalrelid
+                WHERE pc.relnamespace = s.schemaid AND p.colocationid = s.colocationid)
+ ORDER BY c.oid)sql",
+	                1, args, false);
+}
+
 // Creates and fills the schema; returns the schema version reached.  With
 // Citus installed and citus_distribute_tenants (or Citus's schema-based
 // sharding) on, the filled schema becomes a distributed schema.
@@ -662,8 +693,10 @@ Datum wt_migrate_tenant(PG_FUNCTION_ARGS) {
 	if (reached != from_version) {
 		// A step that created no relation (ADD COLUMN, most CREATE INDEX
 		// runs...) changes nothing the app role needs granted.
-		if (RelationsCreated() != relations_before)
+		if (RelationsCreated() != relations_before) {
+			DistributeNewTenantTables(schema_name);
 			GrantAppRole(schema_name);
+		}
 		char version[16];
 		snprintf(version, sizeof(version), "%d", reached);
 		const char *update_args[2] = {schema_name, version};

@@ -244,7 +244,21 @@ worker_probes "after the move, worker" alpha
 
 next=$(q -c "SELECT max(version) + 1 FROM tenant_migrations")
 q -c "SELECT wt_add_migration($next, 'nickname', 'ALTER TABLE employees ADD COLUMN nickname text')" >/dev/null
+q -c "SELECT wt_add_migration($((next + 1)), 'notes', 'CREATE TABLE notes (id bigint PRIMARY KEY, body text)')" >/dev/null
 q -c "CALL wt_run_migrations()" >/dev/null
+# a table a migration creates in a distributed tenant schema is a tenant
+# table too (co-located with the others), and the app role may use it
+for t in alpha beta; do
+	kind=$(q -c "SELECT coalesce((SELECT citus_table_type || ':' || (colocation_id = (SELECT colocation_id
+	             FROM citus_tables WHERE table_name = '$t.employees'::regclass))::text
+	             FROM citus_tables WHERE table_name = '$t.notes'::regclass), 'local')")
+	[ "$kind" = "schema:true" ] && probe ok "migrations: $t.notes, created by a migration, is a co-located tenant table" ||
+		probe FAIL "migrations: $t.notes, created by a migration, is '$kind', not a co-located single-shard tenant table"
+	out=$(run "$coord_PORT" wellness_app -c "SELECT wt_set_tenant('$t')" \
+		-c "INSERT INTO $t.notes VALUES (1, 'NOTE-$t')" -c "SELECT body FROM $t.notes")
+	[ "$(tail -n 1 <<<"$out")" = "NOTE-$t" ] && probe ok "migrations: the app role writes and reads $t.notes" ||
+		probe FAIL "migrations: the app role on $t.notes: $(tr '\n' ' ' <<<"$out" | cut -c1-200)"
+done
 for t in alpha beta; do
 	port=$(node_of "$t")
 	shard=$(shard_of "$t")
