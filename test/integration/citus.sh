@@ -271,6 +271,14 @@ for t in alpha beta; do
 		probe FAIL "migrations: registry of worker $port has $t at '$wv', the coordinator at $cv"
 done
 
+# dropping a distributed tenant removes its schema and shards everywhere
+dport=$(node_of delta)
+q -c "SELECT wt_suspend_tenant('delta')" -c "SELECT wt_drop_tenant('delta')" >/dev/null
+left=$(q -c "SELECT count(*) FROM citus_schemas WHERE schema_name::text = 'delta'")+$(q -c "SELECT count(*) FROM pg_dist_partition WHERE logicalrelid::text LIKE 'delta.%'")
+wleft=$(run "$dport" postgres -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'delta'")
+[ "$left$wleft" = "0+00" ] && probe ok "drop: wt_drop_tenant removes the distributed schema, its metadata and its shards on $dport" ||
+	probe FAIL "drop: after wt_drop_tenant('delta'): coordinator schemas+tables $left, worker $dport schema $wleft"
+
 echo
 if [ "${#FAILED[@]}" -gt 0 ]; then
 	printf 'citus: not ok: %s\n' "${FAILED[@]}"
