@@ -2,6 +2,7 @@
 // shared_preload_libraries: a security extension that silently does nothing
 // in the sessions that did not load it is worse than none.
 #include "isolation_hooks.hpp"
+#include "provisioning.hpp"
 #include "query_guard.hpp"
 #include "tenant_context.hpp"
 #include "tenant_label.hpp"
@@ -21,6 +22,7 @@ void _PG_init(void) {
 		                errdetail("Tenant isolation is enforced by hooks that every backend must install at start."),
 		                errhint("Add wellness_tenancy to shared_preload_libraries in postgresql.conf, restart "
 		                        "the server, then run CREATE EXTENSION wellness_tenancy.")));
+	wellness_tenancy::DefineProvisioningSettings();
 	wellness_tenancy::DefineTenantSettings();
 	wellness_tenancy::DefineTokenSettings();
 	wellness_tenancy::RegisterTenantRegistryCallbacks();

@@ -7,6 +7,7 @@
 // so a failure anywhere leaves neither schema nor registry row behind.
 #include "cpp_boundary.hpp"
 #include "isolation_hooks.hpp"
+#include "provisioning.hpp"
 #include "tenant_context.hpp"
 #include "tenant_label.hpp"
 #include "tenant_names.hpp"
@@ -358,8 +359,98 @@ void RequireModuleAtLogin(const char *role) {
 	              SPI_OK_UTILITY);
 }
 
-// Creates and fills the schema; returns the schema version reached.
+int ProvisionLocalSchema(const char *schema_name);
+
+// --- Citus --------------------------------------------------------------------------
+
+// wellness_tenancy.citus_distribute_tenants: make every new tenant a Citus
+// distributed schema when Citus is installed in the database.
+bool citus_distribute_tenants = true;
+
+const char *kCitusShardingSetting = "citus.enable_schema_based_sharding";
+
+// True when the citus extension exists in this database.  One syscache-backed
+// catalog lookup per provisioning; nothing on the query path.
+bool CitusInstalled() { return OidIsValid(get_extension_oid("citus", true)); }
+
+// True when Citus's schema-based sharding is on for this transaction.
+bool CitusSchemaShardingOn() {
+	const char *value = GetConfigOption(kCitusShardingSetting, true, false);
+	return value != nullptr && strcmp(value, "on") == 0;
+}
+
+// Citus turns a schema made by CREATE SCHEMA under schema-based sharding into
+// a distributed schema at once, but converts only top-level CREATE TABLE: the
+// template's tables, created through SPI, would stay local in a schema that
+// can then be neither distributed nor undistributed.  So the schema is
+// created and filled with the setting off (restored by AtEOXact_GUC, or by
+// the transaction's abort), and distributed afterwards in one call.
+int SuspendCitusSchemaSharding() {
+	int nest_level = NewGUCNestLevel();
+	if (CitusSchemaShardingOn())
+		(void)set_config_option(kCitusShardingSetting, "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+		                        false);
+	return nest_level;
+}
+
+// Makes the provisioned schema a Citus distributed schema: each of its tables
+// becomes a single-shard table, all in one colocation group placed on one
+// node, with the tables' grants; Citus creates the schema (with its grants
+// and default privileges) and the app role's privileges on that node.  In
+// the caller's transaction: a failure here undoes the whole provisioning.
+void DistributeTenantSchema(const char *schema_name) {
+	ExecuteOrFail(psprintf("SELECT pg_catalog.citus_schema_distribute(%s::regnamespace)",
+	                       quote_literal_cstr(quote_identifier(schema_name))),
+	              SPI_OK_SELECT);
+}
+
+// Citus makes a table created in a distributed schema a tenant table only for
+// a top-level CREATE TABLE; a migration's runs through SPI and would stay a
+// local table on the coordinator.  So after migrations that created
+// relations, each ordinary or partitioned table of a distributed tenant schema
+// that Citus does not know yet becomes a single-shard table co-located with
+// the schema's others (what Citus itself does for a top-level CREATE TABLE).
+// Tables are taken in creation order, so that one referencing an earlier new
+// table by a foreign key finds it distributed.  No-op without Citus, or for a
+// schema that is not distributed.
+void DistributeNewTenantTables(const char *schema_name) {
+	if (!CitusInstalled())
+		return;
+	const char *args[1] = {schema_name};
+	ExecuteWithText(R"sql(
+SELECT pg_catalog.create_distributed_table(c.oid::pg_catalog.regclass, NULL,
+       colocate_with => (SELECT p.logicalrelid::pg_catalog.regclass::pg_catalog.text
+                           FROM pg_catalog.pg_dist_partition p
+                           JOIN pg_catalog.pg_class pc ON pc.oid = p.logicalrelid
+                          WHERE pc.relnamespace = s.schemaid AND p.colocationid = s.colocationid
+                          ORDER BY p.logicalrelid LIMIT 1))
+  FROM pg_catalog.pg_dist_schema s
+  JOIN pg_catalog.pg_class c ON c.relnamespace = s.schemaid
+ WHERE s.schemaid = pg_catalog.to_regnamespace(pg_catalog.quote_ident($1))
+   AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+   AND NOT EXISTS (SELECT FROM pg_catalog.pg_dist_partition p WHERE p.logicalrelid = c.oid)
+   AND EXISTS (SELECT FROM pg_catalog.pg_dist_partition p JOIN pg_catalog.pg_class pc ON pc.oid = p.logicalrelid
+                WHERE pc.relnamespace = s.schemaid AND p.colocationid = s.colocationid)
+ ORDER BY c.oid)sql",
+	                1, args, false);
+}
+
+// Creates and fills the schema; returns the schema version reached.  With
+// Citus installed and citus_distribute_tenants (or Citus's schema-based
+// sharding) on, the filled schema becomes a distributed schema.
 int ProvisionSchema(const char *schema_name) {
+	bool distribute = CitusInstalled() && (citus_distribute_tenants || CitusSchemaShardingOn());
+	int nest_level = distribute ? SuspendCitusSchemaSharding() : 0;
+	int version = ProvisionLocalSchema(schema_name);
+	if (distribute) {
+		AtEOXact_GUC(true, nest_level);
+		DistributeTenantSchema(schema_name);
+	}
+	return version;
+}
+
+// Creates and fills the schema on this server; returns the schema version reached.
+int ProvisionLocalSchema(const char *schema_name) {
 	LockSchemaName(schema_name);
 	RequireUnusedSchemaName(schema_name);
 	const char *role = RequireAppRole(); // before anything is created, for a clear error
@@ -439,6 +530,16 @@ int RegistryColumn(TupleDesc desc, const char *name) {
 }
 
 } // namespace
+
+void DefineProvisioningSettings() {
+	DefineCustomBoolVariable(
+	    "wellness_tenancy.citus_distribute_tenants",
+	    "Provision every new tenant as a Citus distributed schema when Citus is installed.",
+	    "wt_create_tenant() and the registry INSERT then call citus_schema_distribute() on the filled schema, "
+	    "in the same transaction: its tables become co-located single-shard tables on one node. Off keeps "
+	    "new tenants local to the coordinator unless citus.enable_schema_based_sharding is on.",
+	    &citus_distribute_tenants, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+}
 
 } // namespace wellness_tenancy
 
@@ -592,8 +693,10 @@ Datum wt_migrate_tenant(PG_FUNCTION_ARGS) {
 	if (reached != from_version) {
 		// A step that created no relation (ADD COLUMN, most CREATE INDEX
 		// runs...) changes nothing the app role needs granted.
-		if (RelationsCreated() != relations_before)
+		if (RelationsCreated() != relations_before) {
+			DistributeNewTenantTables(schema_name);
 			GrantAppRole(schema_name);
+		}
 		char version[16];
 		snprintf(version, sizeof(version), "%d", reached);
 		const char *update_args[2] = {schema_name, version};
