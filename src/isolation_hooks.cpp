@@ -376,6 +376,9 @@ void CheckObject(Oid class_id, Oid object_id) {
 // functions run again and again); forgotten whenever pg_proc changes.
 Oid function_memo_oid = InvalidOid;
 Oid function_memo_namespace = InvalidOid;
+// The last function IsRemoteSqlCall looked at, and its answer.
+Oid remote_memo_oid = InvalidOid;
+bool remote_memo_answer = false;
 
 void CheckFunction(Oid funcid) {
 	if (funcid < FirstNormalObjectId)
@@ -400,6 +403,35 @@ bool memo_answer = false;
 void ProcedureSyscacheCallback(Datum, int, uint32) {
 	memo_oid = InvalidOid;
 	function_memo_oid = InvalidOid;
+	remote_memo_oid = InvalidOid;
+}
+
+// Functions of other extensions that run SQL text somewhere no tenant is in
+// force -- on other nodes or over another connection, as the current user:
+// Citus's run_command_on_* family and master_run_on_worker (EXECUTE granted
+// to PUBLIC), and dblink's functions.  Whatever they return comes from
+// where this backend's checks do not reach, so tenant context refuses them.
+bool IsRemoteSqlFunction(const char *name, Oid language) {
+	if (strncmp(name, "run_command_on_", strlen("run_command_on_")) == 0 ||
+	    strcmp(name, "master_run_on_worker") == 0)
+		return true;
+	return language == ClanguageId && strncmp(name, "dblink", strlen("dblink")) == 0;
+}
+
+// Is the function one of those?  The last answer is remembered.
+
+bool IsRemoteSqlCall(Oid fn_oid) {
+	if (fn_oid != remote_memo_oid) {
+		HeapTuple proc = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn_oid));
+		remote_memo_answer = false;
+		if (HeapTupleIsValid(proc)) {
+			auto *form = reinterpret_cast<Form_pg_proc>(GETSTRUCT(proc));
+			remote_memo_answer = IsRemoteSqlFunction(NameStr(form->proname), form->prolang);
+			ReleaseSysCache(proc);
+		}
+		remote_memo_oid = fn_oid;
+	}
+	return remote_memo_answer;
 }
 
 // Functions in tenant schemas go through fmgr_security_definer, and are
@@ -429,8 +461,9 @@ bool IsolationNeedsFmgrHook(Oid fn_oid) {
 	auto *form = reinterpret_cast<Form_pg_proc>(GETSTRUCT(proc));
 	Oid namespace_oid = form->pronamespace;
 	bool sql_language = form->prolang == SQLlanguageId;
+	bool remote_sql = IsRemoteSqlFunction(NameStr(form->proname), form->prolang);
 	ReleaseSysCache(proc);
-	memo_answer = sql_language || (OidIsValid(namespace_oid) && namespace_oid >= FirstNormalObjectId &&
+	memo_answer = sql_language || remote_sql || (OidIsValid(namespace_oid) && namespace_oid >= FirstNormalObjectId &&
 	                               TenantByNamespace(namespace_oid) != nullptr);
 	memo_oid = fn_oid;
 	memo_generation = generation;
@@ -441,8 +474,16 @@ bool IsolationNeedsFmgrHook(Oid fn_oid) {
 void IsolationFmgrHook(FmgrHookEventType event, FmgrInfo *flinfo, Datum *private_data) {
 	if (previous_fmgr != nullptr)
 		previous_fmgr(event, flinfo, private_data);
-	if (event == FHET_START && EnforcementActive())
+	if (event == FHET_START && EnforcementActive()) {
 		CheckFunction(flinfo->fn_oid);
+		if (TenantContextInForce() && IsRemoteSqlCall(flinfo->fn_oid))
+			ereport(ERROR,
+			        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			         errmsg("function %s is not allowed in tenant context", format_procedure(flinfo->fn_oid)),
+			         errdetail("It runs SQL on other nodes or connections, where the tenant in force is not "
+			                   "enforced, and returns what that SQL reads."),
+			         errhint("Run it as a DBA without a tenant set and without require_tenant.")));
+	}
 }
 
 // A relation created in this backend's temporary schema is tagged with the
