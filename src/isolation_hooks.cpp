@@ -7,6 +7,7 @@
 // statement never reaches the next hook or the executor.
 #include "isolation_hooks.hpp"
 
+#include "citus_bridge.hpp"
 #include "query_guard.hpp"
 #include "session_objects.hpp"
 #include "tenant_context.hpp"
@@ -224,6 +225,7 @@ void IsolationExecutorStart(QueryDesc *query, int eflags) {
 		CheckPlannedStmt(query->plannedstmt);
 		NoteChecked(query);
 		plan_rtable_checked = query->plannedstmt->rtable;
+		ForwardTenantToCitus(query->plannedstmt);
 	}
 	if (previous_executor_start)
 		previous_executor_start(query, eflags);

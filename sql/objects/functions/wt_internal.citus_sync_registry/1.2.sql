@@ -1,0 +1,124 @@
+-- On a Citus coordinator, the workers' registries follow this one: each
+-- statement that changes the registry sends its changed rows to every worker
+-- (run_command_on_workers, as the DBA running it), where they replace the
+-- rows of the same schema names without firing the workers' provisioning
+-- (session_replication_role = replica: the schemas and shards are Citus's).
+-- A worker that cannot be reached fails the statement, so a registry change
+-- never commits on the coordinator alone.  Without Citus, or on a node with
+-- no workers in its metadata, it does nothing.  The rows carry status and
+-- schema_version, so suspend, resume, rename, drop and migrations all reach
+-- the workers.  wt_internal.citus_sync_registry_all() copies the whole
+-- registry (after adding a worker, say).
+CREATE FUNCTION wt_internal.citus_sync_registry()
+    RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    names text[];
+    rows jsonb;
+BEGIN
+    IF pg_catalog.to_regproc('pg_catalog.run_command_on_workers') IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        SELECT pg_catalog.array_agg(o.schema_name::text) INTO names FROM old_rows o;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        SELECT pg_catalog.array_agg(n.schema_name::text) || COALESCE(names, '{}'),
+               pg_catalog.jsonb_agg(pg_catalog.to_jsonb(n))
+          INTO names, rows FROM new_rows n;
+    END IF;
+    PERFORM wt_internal.citus_send_registry_rows(names, rows);
+    RETURN NULL;
+END
+$fn$;
+COMMENT ON FUNCTION wt_internal.citus_sync_registry() IS
+    'internal: statement trigger that sends registry changes to the Citus workers';
+REVOKE ALL ON FUNCTION wt_internal.citus_sync_registry() FROM PUBLIC;
+
+-- Replaces the rows of NAMES in every worker's registry by ROWS (a jsonb
+-- array of registry rows; NULL for none).  Raises when a worker fails.
+CREATE FUNCTION wt_internal.citus_send_registry_rows(names text[], rows jsonb)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    registry text := '@extschema@.tenants';
+    command text;
+    failure record;
+    has_workers boolean;
+BEGIN
+    IF pg_catalog.to_regproc('pg_catalog.run_command_on_workers') IS NULL
+       OR COALESCE(pg_catalog.cardinality(names), 0) = 0 THEN
+        RETURN;
+    END IF;
+    -- Only the coordinator sends: a worker's registry is a copy.
+    IF pg_catalog.to_regproc('pg_catalog.citus_is_coordinator') IS NULL THEN
+        RETURN;
+    END IF;
+    EXECUTE 'SELECT pg_catalog.citus_is_coordinator() AND EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node '
+            'WHERE noderole = ''primary'' AND groupid <> 0 AND isactive)' INTO has_workers;
+    IF NOT has_workers THEN
+        RETURN;
+    END IF;
+    command := pg_catalog.format(
+        'BEGIN; SET LOCAL session_replication_role = replica; '
+        'DELETE FROM %1$s WHERE schema_name = ANY (%2$L::text[]); '
+        'INSERT INTO %1$s SELECT * FROM pg_catalog.jsonb_populate_recordset(NULL::%1$s, %3$L::jsonb); COMMIT;',
+        registry, names, COALESCE(rows, '[]'::jsonb));
+    FOR failure IN
+        EXECUTE 'SELECT nodename, nodeport, result FROM pg_catalog.run_command_on_workers($1) WHERE NOT success'
+        USING command
+    LOOP
+        RAISE EXCEPTION 'could not update the registry of Citus worker %:%', failure.nodename, failure.nodeport
+            USING ERRCODE = 'connection_failure',
+                  DETAIL = failure.result,
+                  HINT = 'The registry change is rolled back; retry once every worker is reachable, '
+                         'or run SELECT wt_internal.citus_sync_registry_all() after fixing it.';
+    END LOOP;
+END
+$fn$;
+COMMENT ON FUNCTION wt_internal.citus_send_registry_rows(text[], jsonb) IS
+    'internal: replace registry rows of the given schemas on every Citus worker';
+REVOKE ALL ON FUNCTION wt_internal.citus_send_registry_rows(text[], jsonb) FROM PUBLIC;
+
+-- The whole registry to every worker (rows the coordinator no longer has are
+-- removed there too): after citus_add_node, or to repair drift that
+-- wt_tenant_drift() reported.
+CREATE FUNCTION wt_internal.citus_sync_registry_all()
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    registry text := '@extschema@.tenants';
+    command text;
+    rows jsonb;
+    failure record;
+BEGIN
+    IF pg_catalog.to_regproc('pg_catalog.run_command_on_workers') IS NULL THEN
+        RAISE EXCEPTION 'Citus is not installed in this database'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Only a Citus coordinator has workers to copy the registry to.';
+    END IF;
+    EXECUTE pg_catalog.format('SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(t)), ''[]'') FROM %s t', registry)
+        INTO rows;
+    command := pg_catalog.format(
+        'BEGIN; SET LOCAL session_replication_role = replica; DELETE FROM %1$s; '
+        'INSERT INTO %1$s SELECT * FROM pg_catalog.jsonb_populate_recordset(NULL::%1$s, %2$L::jsonb); COMMIT;',
+        registry, rows);
+    FOR failure IN
+        EXECUTE 'SELECT nodename, nodeport, result FROM pg_catalog.run_command_on_workers($1) WHERE NOT success'
+        USING command
+    LOOP
+        RAISE EXCEPTION 'could not copy the registry to Citus worker %:%', failure.nodename, failure.nodeport
+            USING ERRCODE = 'connection_failure', DETAIL = failure.result,
+                  HINT = 'Retry once every worker is reachable.';
+    END LOOP;
+END
+$fn$;
+COMMENT ON FUNCTION wt_internal.citus_sync_registry_all() IS
+    'copy the whole tenant registry to every Citus worker (after citus_add_node, or to repair drift)';
+REVOKE ALL ON FUNCTION wt_internal.citus_sync_registry_all() FROM PUBLIC;
