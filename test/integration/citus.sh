@@ -285,6 +285,28 @@ for t in alpha beta; do
 		probe FAIL "migrations: registry of worker $port has $t at '$wv', the coordinator at $cv"
 done
 
+# wt_tenant_drift() on Citus: clean now; then a table of alpha's distributed
+# schema that Citus does not know (created inside a DO block, which Citus
+# does not convert) and a worker's registry missing beta's row are reported,
+# and citus_sync_registry_all() repairs the registries
+drift=$(q -c "SELECT count(*) FROM wt_tenant_drift()")
+[ "$drift" = 0 ] && probe ok "drift: wt_tenant_drift() is empty on the healthy cluster" ||
+	probe FAIL "drift: wt_tenant_drift() on the healthy cluster: $(q -c "SELECT string_agg(schema_name || ': ' || problem || ': ' || detail, '; ') FROM wt_tenant_drift()")"
+q -c 'DO $$ BEGIN CREATE TABLE alpha.stray (i int); END $$' >/dev/null
+bport=$(node_of beta)
+run "$bport" postgres -c "DELETE FROM tenants WHERE schema_name = 'beta'" >/dev/null
+drift=$(q -c "SELECT string_agg(schema_name || ': ' || problem || ': ' || detail, E'\n' ORDER BY problem) FROM wt_tenant_drift()")
+grep -q "^alpha: local table in distributed schema: table alpha.stray is not a Citus table" <<<"$drift" &&
+	probe ok "drift: a local table in alpha's distributed schema is reported" ||
+	probe FAIL "drift: the local table alpha.stray is not reported: $drift"
+grep -q "^beta: registry differs on worker: worker 127.0.0.1:$bport has no row" <<<"$drift" &&
+	probe ok "drift: beta's missing registry row on worker $bport is reported" ||
+	probe FAIL "drift: the missing row on worker $bport is not reported: $drift"
+q -c "DROP TABLE alpha.stray" -c "SELECT wt_internal.citus_sync_registry_all()" >/dev/null
+drift=$(q -c "SELECT count(*) FROM wt_tenant_drift()")
+[ "$drift" = 0 ] && probe ok "drift: citus_sync_registry_all() repairs the workers' registries" ||
+	probe FAIL "drift: after citus_sync_registry_all(): $(q -c "SELECT string_agg(schema_name || ': ' || problem || ': ' || detail, '; ') FROM wt_tenant_drift()")"
+
 # suspending a tenant on the coordinator suspends it on its worker too: a
 # direct connection there can no longer enter it
 sport=$(node_of beta)

@@ -1,40 +1,42 @@
--- On a Citus coordinator, the workers' registries follow this one: each
--- statement that changes the registry sends its changed rows to every worker
--- (run_command_on_workers, as the DBA running it), where they replace the
--- rows of the same schema names without firing the workers' provisioning
--- (session_replication_role = replica: the schemas and shards are Citus's).
--- A worker that cannot be reached fails the statement, so a registry change
--- never commits on the coordinator alone.  Without Citus, or on a node with
--- no workers in its metadata, it does nothing.  The rows carry status and
--- schema_version, so suspend, resume, rename, drop and migrations all reach
--- the workers.  wt_internal.citus_sync_registry_all() copies the whole
--- registry (after adding a worker, say).
+-- On a Citus coordinator, the workers' registries follow this one: every
+-- registry row a transaction changes is sent to every worker when the
+-- transaction commits (a deferred constraint trigger, so a transaction that
+-- rolls back sends nothing), as the row then stands -- or its absence -- via
+-- run_command_on_workers as the DBA committing.  On the workers the rows
+-- replace those of the same schema names without firing the workers'
+-- provisioning (session_replication_role = replica: the schemas and shards
+-- are Citus's).  A worker that cannot be reached fails the commit, so a
+-- registry change never commits on the coordinator alone.  Without Citus, or
+-- on a node with no workers in its metadata, it does nothing.  The rows carry
+-- status and schema_version, so suspend, resume, rename, drop and migrations
+-- all reach the workers.  wt_internal.citus_sync_registry_all() copies the
+-- whole registry (after adding a worker, say).
 CREATE FUNCTION wt_internal.citus_sync_registry()
     RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
-    names text[];
+    names text[] := '{}';
     rows jsonb;
 BEGIN
     IF pg_catalog.to_regproc('pg_catalog.run_command_on_workers') IS NULL THEN
         RETURN NULL;
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        SELECT pg_catalog.array_agg(o.schema_name::text) INTO names FROM old_rows o;
+        names := names || OLD.schema_name::text;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        SELECT pg_catalog.array_agg(n.schema_name::text) || COALESCE(names, '{}'),
-               pg_catalog.jsonb_agg(pg_catalog.to_jsonb(n))
-          INTO names, rows FROM new_rows n;
+        names := names || NEW.schema_name::text;
     END IF;
+    SELECT pg_catalog.jsonb_agg(pg_catalog.to_jsonb(t)) INTO rows
+      FROM @extschema@.tenants t WHERE t.schema_name = ANY (names);
     PERFORM wt_internal.citus_send_registry_rows(names, rows);
     RETURN NULL;
 END
 $fn$;
 COMMENT ON FUNCTION wt_internal.citus_sync_registry() IS
-    'internal: statement trigger that sends registry changes to the Citus workers';
+    'internal: deferred trigger that sends registry changes to the Citus workers at commit';
 REVOKE ALL ON FUNCTION wt_internal.citus_sync_registry() FROM PUBLIC;
 
 -- Replaces the rows of NAMES in every worker's registry by ROWS (a jsonb
