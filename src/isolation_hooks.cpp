@@ -7,6 +7,7 @@
 // statement never reaches the next hook or the executor.
 #include "isolation_hooks.hpp"
 
+#include "cache_budget.hpp"
 #include "citus_bridge.hpp"
 #include "query_guard.hpp"
 #include "session_objects.hpp"
@@ -222,6 +223,7 @@ void IsolationExecutorStart(QueryDesc *query, int eflags) {
 	SyncHeldCursors();
 	const List *saved = plan_rtable_checked;
 	if (EnforcementActive()) {
+		NoteTenantWork(CurrentTenantNamespace());
 		CheckPlannedStmt(query->plannedstmt);
 		NoteChecked(query);
 		plan_rtable_checked = query->plannedstmt->rtable;

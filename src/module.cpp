@@ -1,6 +1,7 @@
 // wellness_tenancy: module entry point.  Loading is only allowed through
 // shared_preload_libraries: a security extension that silently does nothing
 // in the sessions that did not load it is worse than none.
+#include "cache_budget.hpp"
 #include "isolation_hooks.hpp"
 #include "provisioning.hpp"
 #include "query_guard.hpp"
@@ -23,6 +24,7 @@ void _PG_init(void) {
 		                errhint("Add wellness_tenancy to shared_preload_libraries in postgresql.conf, restart "
 		                        "the server, then run CREATE EXTENSION wellness_tenancy.")));
 	wellness_tenancy::DefineProvisioningSettings();
+	wellness_tenancy::DefineCacheBudgetSettings();
 	wellness_tenancy::DefineTenantSettings();
 	wellness_tenancy::DefineTokenSettings();
 	wellness_tenancy::RegisterTenantRegistryCallbacks();

@@ -322,8 +322,6 @@ bool TenantContextInForce() { return (TenantIsSet() || require_tenant) && Regist
 
 uint64 PolicyEpoch() { return settings_epoch + RegistryGeneration(); }
 
-namespace {
-
 // The current tenant's schema, memoised per policy epoch; InvalidOid when
 // none is set or it is not an active tenant (then nothing is reachable).
 Oid CurrentTenantNamespace() {
@@ -340,7 +338,6 @@ Oid CurrentTenantNamespace() {
 	return current_namespace;
 }
 
-} // namespace
 
 const TenantEntry *TenantRefusal(Oid namespace_oid) {
 	// Schemas made by initdb (pg_catalog, public, information_schema) are never

@@ -17,6 +17,10 @@ void DefineTenantSettings();
 // The tenant named by wellness_tenancy.tenant, "" when none.
 const char *CurrentTenantName();
 
+// The schema of the tenant in force; InvalidOid when none is set or it is not
+// an active tenant.  Memoised per policy epoch.
+Oid CurrentTenantNamespace();
+
 // The app role named by wellness_tenancy.app_role.
 const char *AppRoleName();
 
