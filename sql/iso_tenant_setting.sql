@@ -67,6 +67,16 @@ SELECT full_name FROM employees;
 COMMIT;
 SELECT wt_current_tenant() IS NULL AS nothing_survived;
 SELECT count(*) FROM iso_a.employees;            -- refused again
+-- A plain SET of the tenant also points search_path at it, with the same
+-- scope: unqualified names resolve in the tenant, and after the
+-- transaction the path is what it was.
+SHOW search_path;
+BEGIN;
+SET LOCAL wellness_tenancy.tenant = 'iso_a';
+SHOW search_path;
+SELECT full_name FROM employees;
+COMMIT;
+SHOW search_path;
 \c - postgres
 ALTER ROLE iso_app RESET ALL;
 DROP ROLE iso_app;

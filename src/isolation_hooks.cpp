@@ -878,6 +878,8 @@ void IsolationProcessUtility(PlannedStmt *pstmt, const char *query_string, bool 
 		standard_ProcessUtility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
 	if (IsA(statement, DeclareCursorStmt))
 		RememberHeldCursor(reinterpret_cast<DeclareCursorStmt *>(statement));
+	else if (IsA(statement, VariableSetStmt))
+		FollowTenantWithSearchPath(reinterpret_cast<VariableSetStmt *>(statement));
 }
 
 } // namespace

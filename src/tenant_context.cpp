@@ -454,6 +454,28 @@ void CheckTenantSetStatement(const VariableSetStmt *stmt) {
 		ReportSessionLevelTenant();
 }
 
+void FollowTenantWithSearchPath(const VariableSetStmt *stmt) {
+	if (stmt->kind != VAR_SET_VALUE || stmt->name == nullptr || strcmp(stmt->name, kTenantSetting) != 0)
+		return;
+	const char *value = tenant_setting ? tenant_setting : "";
+	if (value[0] == '\0')
+		return;
+	// A search_path that already names the tenant's schema (with shared
+	// schemas of the application's beside it) is the application's choice.
+	char *path = pstrdup(namespace_search_path ? namespace_search_path : "");
+	List *elements = NIL;
+	if (SplitIdentifierString(path, ',', &elements)) {
+		ListCell *lc;
+		foreach (lc, elements)
+			if (strcmp(static_cast<const char *>(lfirst(lc)), value) == 0)
+				return;
+	}
+	GucAction action = stmt->is_local ? GUC_ACTION_LOCAL : GUC_ACTION_SET;
+	GucContext context = superuser() ? PGC_SUSET : PGC_USERSET;
+	char *search_path = psprintf("%s, public", quote_identifier(value));
+	(void)set_config_option("search_path", search_path, context, PGC_S_SESSION, action, true, 0, false);
+}
+
 void EnterVerifiedTenant(const char *tenant, bool is_local) {
 	if (local_tenant_only && !is_local)
 		ReportSessionLevelTenant();

@@ -81,6 +81,13 @@ void AsTenantAdministration(Body &&body) {
 	PG_END_TRY();
 }
 
+// After SET [LOCAL] wellness_tenancy.tenant = 'x' has run: points search_path
+// at the tenant ("x", public) with the same scope, as wt_set_tenant() does, so
+// unqualified names resolve in the tenant set by a plain SET -- unless the
+// search_path already names the tenant's schema (the application's own path,
+// with its shared schemas).  A connection option sets no search_path.
+void FollowTenantWithSearchPath(const VariableSetStmt *stmt);
+
 // Called from ProcessUtility for SET/RESET: refuses a session-level SET of the
 // tenant in local-only mode before it happens.
 void CheckTenantSetStatement(const VariableSetStmt *stmt);
