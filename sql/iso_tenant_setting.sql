@@ -77,6 +77,10 @@ SHOW search_path;
 SELECT full_name FROM employees;
 COMMIT;
 SHOW search_path;
+-- Transaction-local outside a transaction block: a warning, and no tenant
+-- afterwards.
+SELECT wt_set_tenant('iso_a', true);
+SELECT wt_current_tenant() IS NULL AS no_tenant_after_the_statement;
 \c - postgres
 ALTER ROLE iso_app RESET ALL;
 DROP ROLE iso_app;

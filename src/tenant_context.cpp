@@ -572,6 +572,13 @@ Datum wt_set_tenant(PG_FUNCTION_ARGS) {
 	bool is_local = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
 	if (local_tenant_only && !is_local)
 		ReportSessionLevelTenant();
+	// Like SET LOCAL outside a transaction block: the tenant ends with this
+	// statement, which is almost certainly not what the caller meant.
+	if (is_local && !IsTransactionBlock())
+		ereport(WARNING,
+		        (errcode(ERRCODE_NO_ACTIVE_SQL_TRANSACTION),
+		         errmsg("wt_set_tenant(..., true) outside a transaction block sets the tenant for this statement only"),
+		         errhint("Call it after BEGIN, or with false for the rest of the session.")));
 	GucAction action = is_local ? GUC_ACTION_LOCAL : GUC_ACTION_SET;
 	GucContext context = superuser() ? PGC_SUSET : PGC_USERSET;
 	(void)set_config_option(kTenantSetting, schema_name, context, PGC_S_SESSION, action, true, 0, false);
