@@ -253,6 +253,12 @@ to=$([ "$from" = "$w1_PORT" ] && echo "$w2_PORT" || echo "$w1_PORT")
 q -c "SELECT citus_schema_move('alpha', '127.0.0.1', $to, shard_transfer_mode => 'block_writes')" >/dev/null
 [ "$(node_of alpha)" = "$to" ] && probe ok "move: citus_schema_move moved alpha from $from to $to" ||
 	probe FAIL "move: alpha is on $(node_of alpha), not $to"
+# the directory shows which worker holds each distributed tenant
+q -c "INSERT INTO wt_instances (name, is_local) VALUES ('coordinator', true)" >/dev/null
+dir=$(q -c "SELECT schema_name || '=' || coalesce(citus_node, 'none') FROM wt_tenant_directory() WHERE schema_name IN ('alpha', 'loc_a') ORDER BY 1" | tr '\n' ' ')
+[ "$dir" = "alpha=127.0.0.1:$to loc_a=none " ] &&
+	probe ok "directory: wt_tenant_directory() shows alpha on its new worker $to and loc_a on the coordinator" ||
+	probe FAIL "directory: wt_tenant_directory() says '$dir', expected alpha on 127.0.0.1:$to, loc_a none"
 isolation_probes "after the move" alpha beta
 worker_probes "after the move, worker" alpha
 
