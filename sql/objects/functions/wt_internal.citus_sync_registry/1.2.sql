@@ -39,8 +39,9 @@ COMMENT ON FUNCTION wt_internal.citus_sync_registry() IS
     'internal: deferred trigger that sends registry changes to the Citus workers at commit';
 REVOKE ALL ON FUNCTION wt_internal.citus_sync_registry() FROM PUBLIC;
 
--- Replaces the rows of NAMES in every worker's registry by ROWS (a jsonb
--- array of registry rows; NULL for none).  Raises when a worker fails.
+-- Replaces the rows of NAMES (NULL: every row) in every worker's registry by
+-- ROWS (a jsonb array of registry rows; NULL for none).  Raises when a worker
+-- fails.  Only a coordinator with workers sends: a worker's registry is a copy.
 CREATE FUNCTION wt_internal.citus_send_registry_rows(names text[], rows jsonb)
     RETURNS void
     LANGUAGE plpgsql
@@ -53,10 +54,9 @@ DECLARE
     has_workers boolean;
 BEGIN
     IF pg_catalog.to_regproc('pg_catalog.run_command_on_workers') IS NULL
-       OR COALESCE(pg_catalog.cardinality(names), 0) = 0 THEN
+       OR pg_catalog.cardinality(names) = 0 THEN
         RETURN;
     END IF;
-    -- Only the coordinator sends: a worker's registry is a copy.
     IF pg_catalog.to_regproc('pg_catalog.citus_is_coordinator') IS NULL THEN
         RETURN;
     END IF;
@@ -67,9 +67,11 @@ BEGIN
     END IF;
     command := pg_catalog.format(
         'BEGIN; SET LOCAL session_replication_role = replica; '
-        'DELETE FROM %1$s WHERE schema_name = ANY (%2$L::text[]); '
+        'DELETE FROM %1$s%2$s; '
         'INSERT INTO %1$s SELECT * FROM pg_catalog.jsonb_populate_recordset(NULL::%1$s, %3$L::jsonb); COMMIT;',
-        registry, names, COALESCE(rows, '[]'::jsonb));
+        registry,
+        CASE WHEN names IS NULL THEN '' ELSE pg_catalog.format(' WHERE schema_name = ANY (%L::text[])', names) END,
+        COALESCE(rows, '[]'::jsonb));
     FOR failure IN
         EXECUTE 'SELECT nodename, nodeport, result FROM pg_catalog.run_command_on_workers($1) WHERE NOT success'
         USING command
@@ -95,30 +97,15 @@ CREATE FUNCTION wt_internal.citus_sync_registry_all()
     SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
-    registry text := '@extschema@.tenants';
-    command text;
     rows jsonb;
-    failure record;
 BEGIN
     IF pg_catalog.to_regproc('pg_catalog.run_command_on_workers') IS NULL THEN
         RAISE EXCEPTION 'Citus is not installed in this database'
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   HINT = 'Only a Citus coordinator has workers to copy the registry to.';
     END IF;
-    EXECUTE pg_catalog.format('SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(t)), ''[]'') FROM %s t', registry)
-        INTO rows;
-    command := pg_catalog.format(
-        'BEGIN; SET LOCAL session_replication_role = replica; DELETE FROM %1$s; '
-        'INSERT INTO %1$s SELECT * FROM pg_catalog.jsonb_populate_recordset(NULL::%1$s, %2$L::jsonb); COMMIT;',
-        registry, rows);
-    FOR failure IN
-        EXECUTE 'SELECT nodename, nodeport, result FROM pg_catalog.run_command_on_workers($1) WHERE NOT success'
-        USING command
-    LOOP
-        RAISE EXCEPTION 'could not copy the registry to Citus worker %:%', failure.nodename, failure.nodeport
-            USING ERRCODE = 'connection_failure', DETAIL = failure.result,
-                  HINT = 'Retry once every worker is reachable.';
-    END LOOP;
+    SELECT pg_catalog.jsonb_agg(pg_catalog.to_jsonb(t)) INTO rows FROM @extschema@.tenants t;
+    PERFORM wt_internal.citus_send_registry_rows(NULL, rows);
 END
 $fn$;
 COMMENT ON FUNCTION wt_internal.citus_sync_registry_all() IS
