@@ -33,7 +33,11 @@ ALTER ROLE iso_app SET wellness_tenancy.require_tenant = on;
 \c - iso_app
 SHOW wellness_tenancy.require_tenant;
 SELECT count(*) FROM iso_a.employees;            -- refused: no tenant
+SELECT count(*) FROM employees;                  -- 42P01, with a hint: no tenant is set
 SELECT count(*) FROM shared_ref.activity_types;  -- schemas of no tenant are fine
+-- the app role finds its company's schema in the registry's directory columns
+SELECT schema_name, status FROM tenants WHERE company_name = 'Iso A';
+SELECT schema_version FROM tenants WHERE company_name = 'Iso A';  -- not granted
 SET wellness_tenancy.require_tenant = off;       -- superuser-only
 SET wellness_tenancy.tenant = 'iso_a';
 SELECT count(*) FROM iso_a.employees;
@@ -54,6 +58,7 @@ SELECT wt_current_tenant() IS NULL AS still_none;
 SELECT set_config('wellness_tenancy.tenant', 'iso_a', false);
 SELECT wt_current_tenant() IS NULL AS still_none;
 SELECT wt_set_tenant('iso_a');
+SELECT wt_set_tenant('iso_a', true);             -- outside a transaction block: refused here
 BEGIN;
 SET wellness_tenancy.tenant = 'iso_a';
 COMMIT;
@@ -77,8 +82,9 @@ SHOW search_path;
 SELECT full_name FROM employees;
 COMMIT;
 SHOW search_path;
--- Transaction-local outside a transaction block: a warning, and no tenant
--- afterwards.
+-- Transaction-local outside a transaction block, without local_tenant_only
+-- (a DBA here): a warning, and no tenant afterwards.
+\c - postgres
 SELECT wt_set_tenant('iso_a', true);
 SELECT wt_current_tenant() IS NULL AS no_tenant_after_the_statement;
 \c - postgres

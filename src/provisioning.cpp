@@ -359,6 +359,26 @@ void RequireModuleAtLogin(const char *role) {
 	              SPI_OK_UTILITY);
 }
 
+// The application maps a login's company to its schema before it sets the
+// tenant (the case study's design grants it the registry): the app role may
+// read the registry's directory columns -- id, company_name, schema_name,
+// status -- not placement, versions or times.  Company and schema names are
+// metadata, visible in tenant context like the catalog's schema names
+// (docs/security.md).  Granted once: a grant per tenant would invalidate
+// every backend's registry cache at every provisioning.
+void GrantRegistryToAppRole(const char *role) {
+	const char *args[] = {role, RegistryTable()};
+	ExecuteWithText("SELECT pg_catalog.has_column_privilege(pg_catalog.to_regrole(pg_catalog.quote_ident($1)), "
+	                "$2::regclass, 'status', 'SELECT')",
+	                2, args, true);
+	const char *granted = SPI_processed > 0 ? SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1) : nullptr;
+	if (granted != nullptr && strcmp(granted, "t") == 0)
+		return;
+	ExecuteOrFail(psprintf("GRANT SELECT (id, company_name, schema_name, status) ON %s TO %s", RegistryTable(),
+	                       quote_identifier(role)),
+	              SPI_OK_UTILITY);
+}
+
 int ProvisionLocalSchema(const char *schema_name);
 
 // --- Citus --------------------------------------------------------------------------
@@ -456,6 +476,7 @@ int ProvisionLocalSchema(const char *schema_name) {
 	const char *role = RequireAppRole(); // before anything is created, for a clear error
 	const char *grantee = quote_identifier(role);
 	RequireModuleAtLogin(role);
+	GrantRegistryToAppRole(role);
 	const char *schema = quote_identifier(schema_name);
 	ExecuteOrFail(psprintf("CREATE SCHEMA %s", schema), SPI_OK_UTILITY);
 	CommandCounterIncrement();

@@ -248,6 +248,22 @@ void LocalOnlyXactCallback(XactEvent event, void *arg) {
 		ReportSessionLevelTenant();
 }
 
+emit_log_hook_type previous_emit_log = nullptr;
+
+// A relation that does not exist, looked up while require_tenant is on and no
+// tenant is set: the unqualified name would have resolved in the tenant's
+// schema.  Say so in the error's hint (emit_log_hook runs before the error
+// is sent to the client, when it is logged: at the default
+// log_min_messages).  Reads flags only: no catalog access in error handling.
+void TenantHintLogHook(ErrorData *edata) {
+	if (edata->elevel >= ERROR && edata->sqlerrcode == ERRCODE_UNDEFINED_TABLE && edata->hint == nullptr &&
+	    require_tenant && !TenantIsSet())
+		edata->hint = pstrdup("No tenant is set and wellness_tenancy.require_tenant is on: unqualified names "
+		                      "resolve in a tenant's schema once it is set (BEGIN; SELECT wt_set_tenant('...', true); ...).");
+	if (previous_emit_log != nullptr)
+		previous_emit_log(edata);
+}
+
 config_string *FindStringSetting(const char *name) {
 	config_generic **settings = get_guc_variables();
 	int count = GetNumConfigOptions();
@@ -293,6 +309,8 @@ void DefineTenantSettings() {
 	MarkGUCPrefixReserved("wellness_tenancy");
 
 	tenant_guc = FindStringSetting(kTenantSetting);
+	previous_emit_log = emit_log_hook;
+	emit_log_hook = TenantHintLogHook;
 	CacheRegisterSyscacheCallback(AUTHOID, RoleSyscacheCallback, (Datum)0);
 	CacheRegisterSyscacheCallback(AUTHMEMMEMROLE, RoleSyscacheCallback, (Datum)0);
 	RegisterXactCallback(LocalOnlyXactCallback, nullptr);
@@ -574,6 +592,13 @@ Datum wt_set_tenant(PG_FUNCTION_ARGS) {
 		ReportSessionLevelTenant();
 	// Like SET LOCAL outside a transaction block: the tenant ends with this
 	// statement, which is almost certainly not what the caller meant.
+	if (is_local && !IsTransactionBlock() && local_tenant_only)
+		ereport(ERROR,
+		        (errcode(ERRCODE_NO_ACTIVE_SQL_TRANSACTION),
+		         errmsg("wt_set_tenant(..., true) outside a transaction block sets no tenant"),
+		         errdetail("wellness_tenancy.local_tenant_only is on: the tenant would end with this statement, "
+		                   "and the statements that follow would run without one."),
+		         errhint("Call it after BEGIN, in the transaction whose statements it is for.")));
 	if (is_local && !IsTransactionBlock())
 		ereport(WARNING,
 		        (errcode(ERRCODE_NO_ACTIVE_SQL_TRANSACTION),
