@@ -87,6 +87,15 @@ SHOW search_path;
 \c - postgres
 SELECT wt_set_tenant('iso_a', true);
 SELECT wt_current_tenant() IS NULL AS no_tenant_after_the_statement;
+-- set_config() of the tenant moves search_path the same way (planned as
+-- wt_internal.set_tenant_config), and a NULL value resets it as before.
+BEGIN;
+SELECT set_config('wellness_tenancy.tenant', 'iso_b', true);
+SHOW search_path;
+SELECT full_name FROM employees;
+SELECT set_config('wellness_tenancy.tenant', NULL, true) IS NOT DISTINCT FROM '' AS reset;
+COMMIT;
+SHOW search_path;
 \c - postgres
 ALTER ROLE iso_app RESET ALL;
 DROP ROLE iso_app;

@@ -39,6 +39,7 @@ struct GuardTable {
 	Oid stat_ext_visible = InvalidOid; // (oid) -> bool
 	Oid lo_visible = InvalidOid;       // (oid) -> bool
 	Oid context_visible = InvalidOid;  // () -> bool
+	Oid set_tenant_config = InvalidOid; // (text, bool) -> text
 	Oid max_guarded = InvalidOid;      // highest guarded oid (built-ins, pg_stat_statements)
 	HTAB *functions = nullptr;
 };
@@ -127,6 +128,8 @@ void ResolveGuards() {
 	guards.stat_ext_visible = WrapperOid(nsp, "statistic_ext_visible", 1, oid_arg);
 	guards.lo_visible = WrapperOid(nsp, "large_object_visible", 1, oid_arg);
 	guards.context_visible = WrapperOid(nsp, "tenant_context_visible", 0, nullptr);
+	Oid set_config_args[] = {TEXTOID, BOOLOID};
+	guards.set_tenant_config = WrapperOid(nsp, "set_tenant_config", 2, set_config_args);
 	for (Oid w : guards.wrapper)
 		if (!OidIsValid(w))
 			return;
@@ -270,8 +273,26 @@ bool GuardList(List *list, void *context) {
 	return false;
 }
 
+// set_config('wellness_tenancy.tenant', value, is_local), the setting's name
+// a constant, becomes wt_internal.set_tenant_config(value, is_local): the
+// same setting, and search_path follows the tenant as after SET.
+void FollowTenantSetConfig(FuncExpr *call) {
+	if (!OidIsValid(guards.set_tenant_config) || list_length(call->args) != 3)
+		return;
+	auto *name = static_cast<Node *>(linitial(call->args));
+	if (!IsA(name, Const) || reinterpret_cast<Const *>(name)->constisnull)
+		return;
+	char *setting = TextDatumGetCString(reinterpret_cast<Const *>(name)->constvalue);
+	if (pg_strcasecmp(setting, "wellness_tenancy.tenant") != 0)
+		return;
+	call->funcid = guards.set_tenant_config;
+	call->args = list_make2(lsecond(call->args), lthird(call->args));
+}
+
 // A call of a guarded function gets its first argument wrapped.
 void GuardCall(FuncExpr *call, void *context) {
+	if (call->funcid == F_SET_CONFIG)
+		FollowTenantSetConfig(call);
 	// pg_cursor() and pg_prepared_statement() outside FROM: the query
 	// level gets the refusing qual (evaluated once, before any row).
 	if ((call->funcid == F_PG_CURSOR || call->funcid == F_PG_PREPARED_STATEMENT) && context != nullptr)

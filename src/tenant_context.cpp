@@ -472,9 +472,12 @@ void CheckTenantSetStatement(const VariableSetStmt *stmt) {
 		ReportSessionLevelTenant();
 }
 
-void FollowTenantWithSearchPath(const VariableSetStmt *stmt) {
-	if (stmt->kind != VAR_SET_VALUE || stmt->name == nullptr || strcmp(stmt->name, kTenantSetting) != 0)
-		return;
+namespace {
+
+// Points search_path at the tenant now set ("x", public), with the scope of
+// the setting that set it, unless the path already names the tenant's schema
+// (the application's own path, with its shared schemas).  No tenant: nothing.
+void PointSearchPathAtTenant(bool is_local) {
 	const char *value = tenant_setting ? tenant_setting : "";
 	if (value[0] == '\0')
 		return;
@@ -488,10 +491,17 @@ void FollowTenantWithSearchPath(const VariableSetStmt *stmt) {
 			if (strcmp(static_cast<const char *>(lfirst(lc)), value) == 0)
 				return;
 	}
-	GucAction action = stmt->is_local ? GUC_ACTION_LOCAL : GUC_ACTION_SET;
+	GucAction action = is_local ? GUC_ACTION_LOCAL : GUC_ACTION_SET;
 	GucContext context = superuser() ? PGC_SUSET : PGC_USERSET;
 	char *search_path = psprintf("%s, public", quote_identifier(value));
 	(void)set_config_option("search_path", search_path, context, PGC_S_SESSION, action, true, 0, false);
+}
+
+} // namespace
+
+void FollowTenantWithSearchPath(const VariableSetStmt *stmt) {
+	if (stmt->kind == VAR_SET_VALUE && stmt->name != nullptr && strcmp(stmt->name, kTenantSetting) == 0)
+		PointSearchPathAtTenant(stmt->is_local);
 }
 
 void EnterVerifiedTenant(const char *tenant, bool is_local) {
@@ -610,6 +620,23 @@ Datum wt_set_tenant(PG_FUNCTION_ARGS) {
 	char *search_path = psprintf("%s, public", quote_identifier(schema_name));
 	(void)set_config_option("search_path", search_path, context, PGC_S_SESSION, action, true, 0, false);
 	PG_RETURN_TEXT_P(cstring_to_text(schema_name));
+}
+
+// wt_internal.set_tenant_config(value text, is_local bool) -> text: what
+// set_config('wellness_tenancy.tenant', value, is_local) becomes at planning
+// (query_guard.cpp): the same setting, the same checks and scope (NULL
+// resets it, as set_config's does), and search_path then follows the tenant
+// as after SET.  Returns the setting's new value, as set_config does.
+PG_FUNCTION_INFO_V1(wt_set_tenant_config);
+Datum wt_set_tenant_config(PG_FUNCTION_ARGS) {
+	const char *value = PG_ARGISNULL(0) ? nullptr : text_to_cstring(PG_GETARG_TEXT_PP(0));
+	bool is_local = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
+	GucContext context = superuser() ? PGC_SUSET : PGC_USERSET;
+	(void)set_config_option(kTenantSetting, value, context, PGC_S_SESSION,
+	                        is_local ? GUC_ACTION_LOCAL : GUC_ACTION_SET, true, 0, false);
+	PointSearchPathAtTenant(is_local);
+	const char *now = GetConfigOption(kTenantSetting, false, false);
+	PG_RETURN_TEXT_P(cstring_to_text(now ? now : ""));
 }
 
 PG_FUNCTION_INFO_V1(wt_current_tenant);
