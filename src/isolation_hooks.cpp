@@ -258,8 +258,9 @@ bool IsolationCheckPerms(List *range_table, bool ereport_on_violation) {
 			if (rte->rtekind != RTE_RELATION)
 				continue;
 			if (!ereport_on_violation) {
-				Oid nsp = get_rel_namespace(rte->relid);
-				if (OidIsValid(nsp) && TenantRefusal(nsp) != nullptr)
+				Oid nsp;
+				char relkind;
+				if (LookUpRelation(rte->relid, &nsp, &relkind) && TenantRefusal(nsp) != nullptr)
 					return false;
 				continue;
 			}
@@ -887,7 +888,10 @@ void IsolationProcessUtility(PlannedStmt *pstmt, const char *query_string, bool 
 bool RelationReachable(Oid relid) {
 	if (relid < FirstNormalObjectId || !EnforcementActive())
 		return true;
-	Oid namespace_oid = get_rel_namespace(relid);
+	Oid namespace_oid;
+	char relkind;
+	if (!LookUpRelation(relid, &namespace_oid, &relkind))
+		return true; // no such relation: nothing to reach
 	if (IsToastNamespace(namespace_oid)) {
 		Oid owner = ToastOwner(relid);
 		return !OidIsValid(owner) || owner == relid || RelationReachable(owner);
