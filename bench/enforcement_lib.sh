@@ -224,6 +224,8 @@ wt_bench_single_user_sql() {
 		if (sys == "ext") {
 			print "SET wellness_tenancy.require_tenant = on;"
 			if (tenancy == "switch") print "SET wellness_tenancy.local_tenant_only = on;"
+			# one set of SQL prepared statements serves every tenant: opt in
+			if (tenancy == "switch" && protocol == "prepared") print "SET wellness_tenancy.shared_prepared_statements = on;"
 		}
 		print "SET SESSION AUTHORIZATION wellness_app;"
 		pinned = work[1 + int(nwork / 2)]
