@@ -14,11 +14,16 @@ SET wellness_tenancy.tenant = 'iso_a';
 EXECUTE read_b;
 RESET wellness_tenancy.tenant;
 
--- An unqualified prepared statement resolves in the tenant in force.
+-- A statement prepared under iso_a is iso_a's (redteam_session_objects):
+-- refused under iso_b.  With shared_prepared_statements on (one statement
+-- for every tenant), an unqualified prepared statement resolves in the
+-- tenant in force.
 SELECT wt_set_tenant('iso_a');
 PREPARE read_mine AS SELECT full_name FROM employees;
 EXECUTE read_mine;
 SELECT wt_set_tenant('iso_b');
+EXECUTE read_mine;
+SET wellness_tenancy.shared_prepared_statements = on;
 EXECUTE read_mine;
 -- Even when only the tenant changes and the search_path lists both schemas,
 -- the other tenant's schema drops out and the plan is resolved again.
@@ -29,6 +34,7 @@ SET wellness_tenancy.tenant = 'iso_a';
 EXECUTE read_mine;
 RESET wellness_tenancy.tenant;
 RESET search_path;
+RESET wellness_tenancy.shared_prepared_statements;
 
 -- A cursor opened without a tenant, fetched after a tenant is set.
 BEGIN;

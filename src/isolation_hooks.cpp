@@ -25,6 +25,7 @@ object_access_hook_type previous_object_access = nullptr;
 ProcessUtility_hook_type previous_process_utility = nullptr;
 needs_fmgr_hook_type previous_needs_fmgr = nullptr;
 fmgr_hook_type previous_fmgr = nullptr;
+planner_hook_type previous_planner = nullptr;
 
 // --- relations -------------------------------------------------------------
 
@@ -219,8 +220,11 @@ void NoteChecked(const QueryDesc *query) {
 
 void SyncHeldCursors();
 
+void ForgetFoldedPlans();
+
 void IsolationExecutorStart(QueryDesc *query, int eflags) {
 	SyncHeldCursors();
+	ForgetFoldedPlans();
 	const List *saved = plan_rtable_checked;
 	if (EnforcementActive()) {
 		NoteTenantWork(CurrentTenantNamespace());
@@ -320,6 +324,27 @@ Oid RelationNamespaceSelf(Oid relid) {
 	                      Anum_pg_class_relnamespace);
 }
 
+// The relation an object hangs off (trigger, rule, policy, column default);
+// InvalidOid for objects of any other catalog.
+Oid OwningRelation(Oid class_id, Oid object_id) {
+	switch (class_id) {
+	case TriggerRelationId:
+		return ReadCatalogOid(TriggerRelationId, TriggerOidIndexId, Anum_pg_trigger_oid, object_id,
+		                      Anum_pg_trigger_tgrelid);
+	case RewriteRelationId:
+		return ReadCatalogOid(RewriteRelationId, RewriteOidIndexId, Anum_pg_rewrite_oid, object_id,
+		                      Anum_pg_rewrite_ev_class);
+	case PolicyRelationId:
+		return ReadCatalogOid(PolicyRelationId, PolicyOidIndexId, Anum_pg_policy_oid, object_id,
+		                      Anum_pg_policy_polrelid);
+	case AttrDefaultRelationId:
+		return ReadCatalogOid(AttrDefaultRelationId, AttrDefaultOidIndexId, Anum_pg_attrdef_oid, object_id,
+		                      Anum_pg_attrdef_adrelid);
+	default:
+		return InvalidOid;
+	}
+}
+
 // The schema an object lives in, for any catalog: its namespace column, or
 // for objects that hang off a relation (triggers, rules, policies, defaults)
 // the relation's.
@@ -328,17 +353,10 @@ Oid ObjectNamespace(Oid class_id, Oid object_id) {
 	case NamespaceRelationId:
 		return object_id;
 	case TriggerRelationId:
-		return RelationNamespaceSelf(ReadCatalogOid(TriggerRelationId, TriggerOidIndexId,
-		                                            Anum_pg_trigger_oid, object_id, Anum_pg_trigger_tgrelid));
 	case RewriteRelationId:
-		return RelationNamespaceSelf(ReadCatalogOid(RewriteRelationId, RewriteOidIndexId,
-		                                            Anum_pg_rewrite_oid, object_id, Anum_pg_rewrite_ev_class));
 	case PolicyRelationId:
-		return RelationNamespaceSelf(ReadCatalogOid(PolicyRelationId, PolicyOidIndexId,
-		                                            Anum_pg_policy_oid, object_id, Anum_pg_policy_polrelid));
 	case AttrDefaultRelationId:
-		return RelationNamespaceSelf(ReadCatalogOid(AttrDefaultRelationId, AttrDefaultOidIndexId,
-		                                            Anum_pg_attrdef_oid, object_id, Anum_pg_attrdef_adrelid));
+		return RelationNamespaceSelf(OwningRelation(class_id, object_id));
 	default:
 		break;
 	}
@@ -355,7 +373,12 @@ Oid ObjectNamespace(Oid class_id, Oid object_id) {
 // of objects in another tenant's schema, including cascades and recursion.
 void CheckObject(Oid class_id, Oid object_id) {
 	Oid namespace_oid = ObjectNamespace(class_id, object_id);
-	if (TenantContextInForce() && IsExtensionMember(class_id, object_id, namespace_oid)) {
+	// A trigger, rule, policy or default on the registry changes the registry
+	// as much as the registry's own DDL: it counts as the relation's.
+	Oid owner = OidIsValid(namespace_oid) ? OwningRelation(class_id, object_id) : InvalidOid;
+	if (TenantContextInForce() &&
+	    (OidIsValid(owner) ? IsExtensionMember(RelationRelationId, owner, namespace_oid)
+	                       : IsExtensionMember(class_id, object_id, namespace_oid))) {
 		ObjectAddress address;
 		ObjectAddressSet(address, class_id, object_id);
 		const char *description = getObjectDescription(&address, true);
@@ -385,18 +408,27 @@ Oid function_memo_namespace = InvalidOid;
 Oid remote_memo_oid = InvalidOid;
 bool remote_memo_answer = false;
 
-void CheckFunction(Oid funcid) {
-	if (funcid < FirstNormalObjectId)
-		return;
+// The schema of a function; the last answer is remembered.
+Oid FunctionNamespace(Oid funcid) {
 	if (funcid != function_memo_oid) {
 		function_memo_namespace = get_func_namespace(funcid);
 		function_memo_oid = funcid;
 	}
-	Oid namespace_oid = function_memo_namespace;
+	return function_memo_namespace;
+}
+
+void CheckFunction(Oid funcid) {
+	if (funcid < FirstNormalObjectId)
+		return;
+	Oid namespace_oid = FunctionNamespace(funcid);
 	if (!OidIsValid(namespace_oid))
 		return;
 	if (const TenantEntry *tenant = TenantRefusal(namespace_oid))
 		ReportTenantRefusal(tenant, "function", format_procedure(funcid));
+	// A temporary function's body may hold data written into it under
+	// another tenant (session state of a pooled connection).
+	if (isTempNamespace(namespace_oid) && TenantContextInForce())
+		CheckTemporaryFunction(funcid);
 }
 
 // The last answer of IsolationNeedsFmgrHook (see there); forgotten whenever
@@ -439,8 +471,8 @@ bool IsRemoteSqlCall(Oid fn_oid) {
 	return remote_memo_answer;
 }
 
-// Functions in tenant schemas go through fmgr_security_definer, and are
-// therefore never inlined into a plan: an inlined SQL function leaves no call
+// Functions in tenant schemas and in this backend's temporary schema go
+// through fmgr_security_definer, and are therefore never inlined into a plan: an inlined SQL function leaves no call
 // for the execution checks to see, and a plan made under one tenant may run
 // under another.  Decided for every tenant schema, whatever the current
 // tenant, because the decision ends up in cached plans.
@@ -469,17 +501,70 @@ bool IsolationNeedsFmgrHook(Oid fn_oid) {
 	bool remote_sql = IsRemoteSqlFunction(NameStr(form->proname), form->prolang);
 	ReleaseSysCache(proc);
 	memo_answer = sql_language || remote_sql || (OidIsValid(namespace_oid) && namespace_oid >= FirstNormalObjectId &&
-	                               TenantByNamespace(namespace_oid) != nullptr);
+	                               (TenantByNamespace(namespace_oid) != nullptr || isTempNamespace(namespace_oid)));
 	memo_oid = fn_oid;
 	memo_generation = generation;
 	return memo_answer;
+}
+
+// Folded constants.  The planner evaluates an IMMUTABLE function with
+// constant arguments once and puts its result into the plan; a cached plan
+// (PREPARE, a driver's prepared statement, PL/pgSQL) made where a tenant's
+// function was allowed would hand that result to the next tenant context
+// without any call left to check.  So while planning, a call of a function
+// in a tenant or temporary schema marks the
+// plan cache, and the next statement start, planning or utility statement
+// invalidates it: such a plan is used once, in the context that made it,
+// and made again -- and checked again -- for the next use.
+int planning_depth = 0;
+
+// Does the function live in a tenant schema or this backend's temporary
+// schema?  (The fmgr hook sees every SQL-language function too.)
+bool IsTenantOrTemporaryFunction(Oid funcid) {
+	if (funcid < FirstNormalObjectId)
+		return false;
+	Oid namespace_oid = FunctionNamespace(funcid);
+	return OidIsValid(namespace_oid) && (TenantByNamespace(namespace_oid) != nullptr || isTempNamespace(namespace_oid));
+}
+
+bool plan_cache_holds_folded_call = false;
+
+void ForgetFoldedPlans() {
+	if (!plan_cache_holds_folded_call)
+		return;
+	plan_cache_holds_folded_call = false;
+	ResetPlanCache();
+}
+
+PlannedStmt *IsolationPlanner(Query *parse, const char *query_string, int cursor_options, ParamListInfo params) {
+	ForgetFoldedPlans();
+	PlannedStmt *result = nullptr;
+	planning_depth++;
+	PG_TRY();
+	{
+		if (previous_planner != nullptr)
+			result = previous_planner(parse, query_string, cursor_options, params);
+		else
+			result = standard_planner(parse, query_string, cursor_options, params);
+	}
+	PG_FINALLY();
+	{
+		planning_depth--;
+	}
+	PG_END_TRY();
+	return result;
 }
 
 // Every call of such a function is checked under the tenant in force.
 void IsolationFmgrHook(FmgrHookEventType event, FmgrInfo *flinfo, Datum *private_data) {
 	if (previous_fmgr != nullptr)
 		previous_fmgr(event, flinfo, private_data);
-	if (event == FHET_START && EnforcementActive()) {
+	if (event != FHET_START)
+		return;
+	if (planning_depth > 0 && !plan_cache_holds_folded_call && IsTenantOrTemporaryFunction(flinfo->fn_oid) &&
+	    func_volatile(flinfo->fn_oid) == PROVOLATILE_IMMUTABLE)
+		plan_cache_holds_folded_call = true;
+	if (EnforcementActive()) {
 		CheckFunction(flinfo->fn_oid);
 		if (TenantContextInForce() && IsRemoteSqlCall(flinfo->fn_oid))
 			ereport(ERROR,
@@ -499,6 +584,14 @@ void NoteRelationCreated(Oid relid) {
 		NoteTemporaryRelation(relid);
 }
 
+// The same for a function (CREATE FUNCTION pg_temp.f ..., also OR REPLACE).
+void NoteFunctionCreated(Oid funcid) {
+	Oid namespace_oid = ReadCatalogOid(ProcedureRelationId, ProcedureOidIndexId, Anum_pg_proc_oid, funcid,
+	                                   Anum_pg_proc_pronamespace);
+	if (OidIsValid(namespace_oid) && isTempNamespace(namespace_oid))
+		NoteTemporaryFunction(funcid);
+}
+
 uint64 relations_created = 0;
 
 void IsolationObjectAccess(ObjectAccessType access, Oid class_id, Oid object_id, int sub_id, void *arg) {
@@ -508,6 +601,8 @@ void IsolationObjectAccess(ObjectAccessType access, Oid class_id, Oid object_id,
 		relations_created++;
 		NoteRelationCreated(object_id);
 	}
+	if (access == OAT_POST_CREATE && class_id == ProcedureRelationId && sub_id == 0)
+		NoteFunctionCreated(object_id);
 	if (access == OAT_POST_CREATE && class_id == LargeObjectRelationId)
 		NoteLargeObjectCreated(object_id);
 	// Built-in functions never live in a tenant schema; this event fires
@@ -710,6 +805,18 @@ void CheckUtilityStatement(Node *statement) {
 		}
 		break;
 	}
+	case T_AlterTableStmt: {
+		// ALTER TABLE ... ENABLE/DISABLE TRIGGER, ROW LEVEL SECURITY and the
+		// like change no pg_class row: refuse them on the extension's tables
+		// here.
+		auto *stmt = reinterpret_cast<AlterTableStmt *>(statement);
+		if (stmt->relation != nullptr && TenantContextInForce()) {
+			Oid relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+			if (OidIsValid(relid))
+				CheckExtensionRelationWrite(relid);
+		}
+		break;
+	}
 	case T_DropOwnedStmt:
 		if (TenantContextInForce())
 			ReportDatabaseWide("DROP OWNED");
@@ -853,7 +960,8 @@ void CheckHeldCursor(const FetchStmt *stmt) {
 		ereport(ERROR,
 		        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 		         errmsg("cursor \"%s\" was opened for tenant \"%s\", not \"%s\"", stmt->portalname,
-		                cursor->tenant[0] ? cursor->tenant : "(none)", CurrentTenantName()),
+		                cursor->tenant[0] ? cursor->tenant : "(none)",
+		                CurrentTenantName()[0] ? CurrentTenantName() : "(none)"),
 		         errdetail("A WITH HOLD cursor keeps the rows it read under the tenant it was opened for."),
 		         errhint("Fetch from it under that tenant, or close it and open it again.")));
 }
@@ -863,7 +971,9 @@ void IsolationProcessUtility(PlannedStmt *pstmt, const char *query_string, bool 
                              QueryEnvironment *query_env, DestReceiver *dest, QueryCompletion *qc) {
 	pstmt = ScopeSessionNames(pstmt);
 	SyncHeldCursors();
+	ForgetFoldedPlans();
 	Node *statement = pstmt->utilityStmt;
+	CheckPreparedStatementUse(statement);
 	if (IsA(statement, VariableSetStmt))
 		CheckTenantSetStatement(reinterpret_cast<VariableSetStmt *>(statement));
 	else if (IsA(statement, AlterRoleSetStmt) || IsA(statement, AlterDatabaseSetStmt) ||
@@ -881,6 +991,8 @@ void IsolationProcessUtility(PlannedStmt *pstmt, const char *query_string, bool 
 		RememberHeldCursor(reinterpret_cast<DeclareCursorStmt *>(statement));
 	else if (IsA(statement, VariableSetStmt))
 		FollowTenantWithSearchPath(reinterpret_cast<VariableSetStmt *>(statement));
+	else if (IsA(statement, PrepareStmt))
+		NotePreparedStatement(reinterpret_cast<PrepareStmt *>(statement));
 }
 
 } // namespace
@@ -913,6 +1025,7 @@ uint64 RelationsCreated() {
 }
 
 void InstallIsolationHooks() {
+	DefineSessionObjectSettings();
 	previous_executor_start = ExecutorStart_hook;
 	ExecutorStart_hook = IsolationExecutorStart;
 	previous_executor_run = ExecutorRun_hook;
@@ -925,6 +1038,8 @@ void InstallIsolationHooks() {
 	needs_fmgr_hook = IsolationNeedsFmgrHook;
 	previous_fmgr = fmgr_hook;
 	fmgr_hook = IsolationFmgrHook;
+	previous_planner = planner_hook;
+	planner_hook = IsolationPlanner;
 	previous_process_utility = ProcessUtility_hook;
 	ProcessUtility_hook = IsolationProcessUtility;
 	RegisterXactCallback(ExecutorXactCallback, nullptr);

@@ -8,12 +8,31 @@ namespace wellness_tenancy {
 
 namespace {
 
-// Backend-local: temporary relations exist in this backend only, so a hash in TopMemoryContext is the whole story.
-struct RelationTag {
-	Oid relid; // hash key
+// Backend-local: temporary objects exist in this backend only, so a hash in
+// TopMemoryContext is the whole story.  Keyed by catalog and oid (oids are
+// unique per catalog only).
+struct ObjectKey {
+	Oid class_id;
+	Oid object_id;
+};
+struct ObjectTag {
+	ObjectKey key; // hash key
 	char tenant[NAMEDATALEN];
 };
-HTAB *temporary_relations = nullptr;
+HTAB *temporary_objects = nullptr;
+
+// SQL prepared statements of this backend, by name: the tenant they were
+// prepared under and their prepare_time, which tells a statement prepared
+// again under the same name (DEALLOCATE, or a driver's Parse) from this one.
+struct StatementTag {
+	char name[NAMEDATALEN]; // hash key
+	TimestampTz prepared;
+	char tenant[NAMEDATALEN];
+};
+HTAB *prepared_statements = nullptr;
+
+// wellness_tenancy.shared_prepared_statements
+bool shared_prepared_statements = false;
 
 HTAB *CreateTagTable(const char *name, Size keysize, Size entrysize, int flags) {
 	HASHCTL ctl;
@@ -74,39 +93,149 @@ char *ScopedName(const char *kind, const char *name) {
 
 char *ScopeChannelName(const char *channel) { return ScopedName("channel", channel); }
 
-void NoteTemporaryRelation(Oid relid) {
-	if (temporary_relations == nullptr)
-		temporary_relations = CreateTagTable("wellness_tenancy temporary relations", sizeof(Oid),
-		                                     sizeof(RelationTag), HASH_BLOBS);
-	auto *tag = static_cast<RelationTag *>(hash_search(temporary_relations, &relid, HASH_ENTER, nullptr));
+namespace {
+
+void NoteTemporaryObject(Oid class_id, Oid object_id) {
+	if (temporary_objects == nullptr)
+		temporary_objects = CreateTagTable("wellness_tenancy temporary objects", sizeof(ObjectKey),
+		                                   sizeof(ObjectTag), HASH_BLOBS);
+	ObjectKey key = {class_id, object_id};
+	auto *tag = static_cast<ObjectTag *>(hash_search(temporary_objects, &key, HASH_ENTER, nullptr));
 	strlcpy(tag->tenant, CurrentTenantName(), NAMEDATALEN);
 }
 
+// The tenant a temporary object was created under ("": none, or created
+// before the module was loaded).
+const char *TemporaryObjectTenant(Oid class_id, Oid object_id) {
+	if (temporary_objects == nullptr)
+		return "";
+	ObjectKey key = {class_id, object_id};
+	auto *tag = static_cast<ObjectTag *>(hash_search(temporary_objects, &key, HASH_FIND, nullptr));
+	return tag != nullptr ? tag->tenant : "";
+}
+
+[[noreturn]] void ReportTemporaryObject(const char *kind, const char *name, const char *created_under,
+                                        const char *hint) {
+	const char *current = CurrentTenantName();
+	ereport(ERROR,
+	        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+	         errmsg("%s \"%s\" was created under %s%s%s, not %s%s%s", kind, name,
+	                created_under[0] ? "tenant \"" : "", TenantLabel(created_under), created_under[0] ? "\"" : "",
+	                current[0] ? "tenant \"" : "", TenantLabel(current), current[0] ? "\"" : ""),
+	         errdetail("Session objects belong to the tenant context they were created in: behind a "
+	                   "connection pooler the next client of this connection may work for another tenant."),
+	         errhint("%s", hint)));
+	pg_unreachable();
+}
+
+} // namespace
+
+void NoteTemporaryRelation(Oid relid) { NoteTemporaryObject(RelationRelationId, relid); }
+
+void NoteTemporaryFunction(Oid funcid) { NoteTemporaryObject(ProcedureRelationId, funcid); }
+
 bool TemporaryRelationReachable(Oid relid) {
-	const char *created_under = "";
-	if (temporary_relations != nullptr)
-		if (auto *tag = static_cast<RelationTag *>(hash_search(temporary_relations, &relid, HASH_FIND, nullptr)))
-			created_under = tag->tenant;
-	return strcmp(created_under, CurrentTenantName()) == 0;
+	return strcmp(TemporaryObjectTenant(RelationRelationId, relid), CurrentTenantName()) == 0;
 }
 
 void CheckTemporaryRelation(Oid relid) {
-	const char *created_under = "";
-	if (temporary_relations != nullptr)
-		if (auto *tag = static_cast<RelationTag *>(hash_search(temporary_relations, &relid, HASH_FIND, nullptr)))
-			created_under = tag->tenant;
-	const char *current = CurrentTenantName();
-	if (strcmp(created_under, current) == 0)
+	const char *created_under = TemporaryObjectTenant(RelationRelationId, relid);
+	if (strcmp(created_under, CurrentTenantName()) == 0)
 		return;
 	const char *name = get_rel_name(relid);
-	ereport(ERROR,
-	        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-	         errmsg("temporary relation \"%s\" was created under %s%s%s, not %s%s%s", name ? name : "?",
-	                created_under[0] ? "tenant \"" : "", TenantLabel(created_under), created_under[0] ? "\"" : "",
-	                current[0] ? "tenant \"" : "", TenantLabel(current), current[0] ? "\"" : ""),
-	         errdetail("Temporary relations belong to the tenant context they were created in: behind a "
-	                   "connection pooler the next client of this connection may work for another tenant."),
-	         errhint("Create temporary tables inside the tenant's transaction, preferably ON COMMIT DROP.")));
+	ReportTemporaryObject("temporary relation", name ? name : "?", created_under,
+	                      "Create temporary tables inside the tenant's transaction, preferably ON COMMIT DROP.");
+}
+
+void CheckTemporaryFunction(Oid funcid) {
+	const char *created_under = TemporaryObjectTenant(ProcedureRelationId, funcid);
+	if (strcmp(created_under, CurrentTenantName()) == 0)
+		return;
+	// pg_temp_<n> varies with the backend: name it as the session does.
+	const char *name = get_func_name(funcid);
+	ReportTemporaryObject("temporary function", psprintf("pg_temp.%s", name ? name : "?"), created_under,
+	                      "Create temporary functions inside the tenant's transaction, or as a DBA in a "
+	                      "schema of their own.");
+}
+
+void DefineSessionObjectSettings() {
+	DefineCustomBoolVariable(
+	    "wellness_tenancy.shared_prepared_statements",
+	    "Let an SQL prepared statement prepared under one tenant be executed under another.",
+	    "Off: EXECUTE of a statement PREPAREd in another tenant's context is refused, because its text "
+	    "may carry that tenant's data to the next client of a pooled connection. Turn it on only for "
+	    "applications that PREPARE once and EXECUTE in every tenant's transaction, and write no data "
+	    "into statement texts.",
+	    &shared_prepared_statements, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+}
+
+void NotePreparedStatement(const PrepareStmt *stmt) {
+	if (stmt->name == nullptr || strlen(stmt->name) >= NAMEDATALEN)
+		return;
+	PreparedStatement *entry = FetchPreparedStatement(stmt->name, false);
+	if (entry == nullptr)
+		return;
+	const char *tenant = CurrentTenantName();
+	if (prepared_statements == nullptr) {
+		if (tenant[0] == '\0')
+			return; // nothing tagged yet, and nothing to tag
+		prepared_statements = CreateTagTable("wellness_tenancy prepared statements", NAMEDATALEN,
+		                                     sizeof(StatementTag), HASH_STRINGS);
+	}
+	auto *tag = static_cast<StatementTag *>(hash_search(prepared_statements, stmt->name, HASH_ENTER, nullptr));
+	tag->prepared = entry->prepare_time;
+	strlcpy(tag->tenant, tenant, NAMEDATALEN);
+}
+
+namespace {
+
+void CheckExecuteStmt(const ExecuteStmt *stmt) {
+	if (prepared_statements == nullptr || stmt->name == nullptr || strlen(stmt->name) >= NAMEDATALEN)
+		return;
+	auto *tag = static_cast<StatementTag *>(hash_search(prepared_statements, stmt->name, HASH_FIND, nullptr));
+	if (tag == nullptr || tag->tenant[0] == '\0')
+		return;
+	PreparedStatement *entry = FetchPreparedStatement(stmt->name, false);
+	if (entry == nullptr || entry->prepare_time != tag->prepared) {
+		// Deallocated, or prepared again by a driver (Parse): not ours.
+		(void)hash_search(prepared_statements, stmt->name, HASH_REMOVE, nullptr);
+		return;
+	}
+	if (shared_prepared_statements || strcmp(tag->tenant, CurrentTenantName()) == 0 || !EnforcementActive())
+		return;
+	ReportTemporaryObject("prepared statement", stmt->name, tag->tenant,
+	                      "PREPARE it again in this tenant's transaction (DEALLOCATE it first), or use the "
+	                      "driver's protocol-level prepared statements.");
+}
+
+} // namespace
+
+void CheckPreparedStatementUse(Node *statement) {
+	if (prepared_statements == nullptr || hash_get_num_entries(prepared_statements) == 0)
+		return;
+	switch (nodeTag(statement)) {
+	case T_ExecuteStmt:
+		CheckExecuteStmt(reinterpret_cast<ExecuteStmt *>(statement));
+		break;
+	case T_ExplainStmt: {
+		Node *query = reinterpret_cast<ExplainStmt *>(statement)->query;
+		if (query != nullptr && IsA(query, Query) && reinterpret_cast<Query *>(query)->utilityStmt != nullptr)
+			CheckPreparedStatementUse(reinterpret_cast<Query *>(query)->utilityStmt);
+		else if (query != nullptr && IsA(query, ExecuteStmt))
+			CheckExecuteStmt(reinterpret_cast<ExecuteStmt *>(query));
+		break;
+	}
+	case T_CreateTableAsStmt: {
+		Node *query = reinterpret_cast<CreateTableAsStmt *>(statement)->query;
+		if (query != nullptr && IsA(query, Query) && reinterpret_cast<Query *>(query)->utilityStmt != nullptr)
+			CheckPreparedStatementUse(reinterpret_cast<Query *>(query)->utilityStmt);
+		else if (query != nullptr && IsA(query, ExecuteStmt))
+			CheckExecuteStmt(reinterpret_cast<ExecuteStmt *>(query));
+		break;
+	}
+	default:
+		break;
+	}
 }
 
 PlannedStmt *ScopeSessionNames(PlannedStmt *pstmt) {

@@ -7,13 +7,21 @@
 //   temporary relations   tagged at creation, refused to other tenant contexts
 //   LISTEN / NOTIFY       channel names are scoped: "<tenant>:<channel>"
 //   PREPARE TRANSACTION   global ids are scoped: "<tenant>:<gid>"
+//   temporary functions   (pg_temp.f) tagged at creation, refused likewise
+//   SQL PREPARE           a statement prepared in a tenant context is tagged
+//                         with it; EXECUTE (also EXPLAIN ANALYZE EXECUTE,
+//                         CREATE TABLE AS EXECUTE) under another context is
+//                         refused, unless wellness_tenancy.shared_prepared_
+//                         statements (superuser-only) is on
 //
 // WITH HOLD cursors are handled beside the executor hooks, which own the
-// portal checks.  SQL prepared statements are deliberately not tagged: a
-// statement prepared once and executed in every tenant's transaction is the
-// ordinary pattern behind a pooler, its names are resolved again in the
-// tenant in force and its plan is checked by the executor like any other;
-// their texts (pg_prepared_statements) are refused in tenant context.
+// portal checks.  Protocol-level prepared statements (a driver's Parse
+// message) are not tagged: SQL injection cannot create them, and a driver
+// prepares once and executes in every tenant's transaction; their names are
+// resolved again in the tenant in force and their plans are checked by the
+// executor like any other.  Statements prepared without a tenant are not
+// tagged either: they were written without any tenant's data in reach.
+// Their texts (pg_prepared_statements) are refused in tenant context.
 #pragma once
 
 #include "postgres_api.hpp"
@@ -23,6 +31,25 @@ namespace wellness_tenancy {
 // Object-access hook, OAT_POST_CREATE of a relation in this backend's
 // temporary schema: remember the tenant it was created under.
 void NoteTemporaryRelation(Oid relid);
+
+// Object-access hook, OAT_POST_CREATE of a function: when it lives in this
+// backend's temporary schema, remember the tenant it was created under.
+void NoteTemporaryFunction(Oid funcid);
+
+// Refuses a temporary function created under another tenant (or none).
+// Call only when EnforcementActive() and the function is in a temp schema.
+void CheckTemporaryFunction(Oid funcid);
+
+// Defines wellness_tenancy.shared_prepared_statements.  Called once from
+// _PG_init (through InstallIsolationHooks).
+void DefineSessionObjectSettings();
+
+// ProcessUtility, before the statement runs: refuses EXECUTE of an SQL
+// prepared statement tagged with another tenant.
+void CheckPreparedStatementUse(Node *statement);
+
+// ProcessUtility, after PREPARE succeeded: tags the statement.
+void NotePreparedStatement(const PrepareStmt *stmt);
 
 // Refuses a temporary relation created under another tenant (or none).
 // Call only when EnforcementActive().

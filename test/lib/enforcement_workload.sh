@@ -255,6 +255,10 @@ wt_bench_single_user_sql() {
 		if (sys == "ext") {
 			print "SET wellness_tenancy.require_tenant = on;"
 			if (tenancy == "switch") print "SET wellness_tenancy.local_tenant_only = on;"
+			# SQL PREPARE stands in for a driver'"'"'s protocol-level prepared
+			# statements, which serve every tenant and are not tagged; SQL
+			# prepared statements are tagged with their tenant unless this is on
+			if (tenancy == "switch" && protocol == "prepared") print "SET wellness_tenancy.shared_prepared_statements = on;"
 		}
 		print "SET SESSION AUTHORIZATION wellness_app;"
 		pinned = work[1 + int(nwork / 2)]
