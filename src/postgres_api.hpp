@@ -37,6 +37,7 @@ extern "C" {
 #include "catalog/pg_language.h"
 #include "catalog/pg_type.h"
 #include "catalog/pg_trigger.h"
+#include "commands/async.h"
 #include "commands/extension.h"
 #include "commands/prepare.h"
 #include "commands/seclabel.h"

@@ -95,6 +95,55 @@ char *ScopeChannelName(const char *channel) { return ScopedName("channel", chann
 
 namespace {
 
+// Scoped channels this backend has asked to LISTEN on ("<tenant>:<name>"),
+// in TopMemoryContext.  A LISTEN that did not commit leaves a name here;
+// unlistening it later is harmless.
+List *scoped_listens = NIL;
+
+void NoteScopedListen(const char *scoped) {
+	ListCell *cell;
+	foreach (cell, scoped_listens)
+		if (strcmp(static_cast<const char *>(lfirst(cell)), scoped) == 0)
+			return;
+	MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+	scoped_listens = lappend(scoped_listens, pstrdup(scoped));
+	MemoryContextSwitchTo(old);
+}
+
+// UNLISTEN of one scoped channel (or of all: nullptr).
+void ForgetScopedListen(const char *scoped) {
+	ListCell *cell;
+	foreach (cell, scoped_listens) {
+		char *name = static_cast<char *>(lfirst(cell));
+		if (scoped == nullptr || strcmp(name, scoped) == 0) {
+			scoped_listens = foreach_delete_current(scoped_listens, cell);
+			pfree(name);
+		}
+	}
+}
+
+// Does the scoped name belong to the tenant?  ("<tenant>:...")
+bool ScopedToTenant(const char *scoped, const char *tenant) {
+	size_t length = strlen(tenant);
+	return length > 0 && strncmp(scoped, tenant, length) == 0 && scoped[length] == ':';
+}
+
+} // namespace
+
+void StopOtherTenantsChannels(const char *new_tenant) {
+	ListCell *cell;
+	foreach (cell, scoped_listens) {
+		char *name = static_cast<char *>(lfirst(cell));
+		if (ScopedToTenant(name, new_tenant))
+			continue;
+		Async_Unlisten(name);
+		scoped_listens = foreach_delete_current(scoped_listens, cell);
+		pfree(name);
+	}
+}
+
+namespace {
+
 void NoteTemporaryObject(Oid class_id, Oid object_id) {
 	if (temporary_objects == nullptr)
 		temporary_objects = CreateTagTable("wellness_tenancy temporary objects", sizeof(ObjectKey),
@@ -252,14 +301,33 @@ PlannedStmt *ScopeSessionNames(PlannedStmt *pstmt) {
 			                 "No tenant is set, and unscoped channels carry notifications of every tenant.");
 		if (scoped == nullptr)
 			return pstmt;
+		// A LISTEN outlives the transaction.  Under local_tenant_only the
+		// tenant does not: behind a transaction pooler the next client of
+		// this connection, working for another tenant, would receive this
+		// tenant's notifications.
+		if (LocalTenantOnly())
+			ereport(ERROR,
+			        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			         errmsg("LISTEN is not allowed under wellness_tenancy.local_tenant_only"),
+			         errdetail("A LISTEN lasts for the session, the tenant only for this transaction: the next "
+			                   "client of a pooled connection would receive tenant \"%s\"'s notifications.",
+			                   CurrentTenantName()),
+			         errhint("Listen on a direct or session-pooled connection whose role does not have "
+			                 "local_tenant_only, with the tenant set for the session.")));
+		NoteScopedListen(scoped);
 		PlannedStmt *copy = static_cast<PlannedStmt *>(copyObjectImpl(pstmt));
 		reinterpret_cast<ListenStmt *>(copy->utilityStmt)->conditionname = scoped;
 		return copy;
 	}
 	case T_UnlistenStmt: {
 		auto *stmt = reinterpret_cast<UnlistenStmt *>(statement);
-		if (stmt->conditionname == nullptr || (scoped = ScopedName("channel", stmt->conditionname)) == nullptr)
+		if (stmt->conditionname == nullptr) {
+			ForgetScopedListen(nullptr);
 			return pstmt;
+		}
+		if ((scoped = ScopedName("channel", stmt->conditionname)) == nullptr)
+			return pstmt;
+		ForgetScopedListen(scoped);
 		PlannedStmt *copy = static_cast<PlannedStmt *>(copyObjectImpl(pstmt));
 		reinterpret_cast<UnlistenStmt *>(copy->utilityStmt)->conditionname = scoped;
 		return copy;

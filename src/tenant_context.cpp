@@ -1,5 +1,6 @@
 // TenantContext: see tenant_context.hpp.
 #include "tenant_context.hpp"
+#include "session_objects.hpp"
 
 namespace wellness_tenancy {
 
@@ -181,6 +182,11 @@ void AssignTenant(const char *newval, void *extra) {
 		strlcpy(locked_tenant, lock_to, NAMEDATALEN);
 		lock_held = true;
 	}
+	// Channels listened on for another tenant stop with the change; it takes
+	// effect when the change commits, with the setting (not at transaction
+	// end, when the state is no longer TRANS_INPROGRESS).
+	if (IsTransactionState() && !IsParallelWorker())
+		StopOtherTenantsChannels(newval ? newval : "");
 }
 
 void AssignRequireSignedTenant(bool newval, void *extra) {
@@ -274,6 +280,8 @@ config_string *FindStringSetting(const char *name) {
 }
 
 } // namespace
+
+bool LocalTenantOnly() { return local_tenant_only; }
 
 void DefineTenantSettings() {
 	DefineCustomStringVariable(

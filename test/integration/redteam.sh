@@ -138,6 +138,25 @@ ctl=$(su -c "LISTEN ch" -c "SELECT pg_sleep(2.5)" -c "SELECT 1")
 wait
 grep -q SECRETB <<<"$ctl" || fail "control: a DBA listening on ch does not receive the trigger's notification: $ctl"
 pass "LISTEN on a channel b's trigger notifies"
+# A LISTEN lasts for the session.  A session that listened for tenant b and
+# then works for tenant a (a session-level switch: RESET, then SET) stops
+# hearing b's channel; the control stays with b and hears it.
+( sleep 1.5; app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'b'" -c "NOTIFY news, 'SECRETB-after-switch'" -c COMMIT >/dev/null ) &
+out=$(app -c "SET wellness_tenancy.tenant = 'b'" -c "LISTEN news" -c "RESET wellness_tenancy.tenant" -c "SET wellness_tenancy.tenant = 'a'" -c "SELECT pg_sleep(3)" -c "SELECT 1")
+wait
+no_leak "channel listened on for b, then working for a" "$out"
+( sleep 1.5; app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'b'" -c "NOTIFY news, 'SECRETB-no-switch'" -c COMMIT >/dev/null ) &
+ctl=$(app -c "SET wellness_tenancy.tenant = 'b'" -c "LISTEN news" -c "SELECT pg_sleep(3)" -c "SELECT 1")
+wait
+grep -q SECRETB-no-switch <<<"$ctl" || fail "control: a session staying with b does not hear b's channel: $ctl"
+# Under local_tenant_only (transaction pooling) the tenant ends with the
+# transaction, the LISTEN would not: refused; the control without the mode
+# listens.
+out=$(su -c "SET wellness_tenancy.local_tenant_only = on" -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'b'" -c "LISTEN news" -c "ROLLBACK")
+grep -q 'LISTEN is not allowed under wellness_tenancy.local_tenant_only' <<<"$out" || fail "LISTEN under local_tenant_only not refused: $out"
+ctl=$(su -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'b'" -c "LISTEN news" -c "SELECT 'listening'" -c "ROLLBACK")
+[ "$ctl" = listening ] || fail "control: LISTEN in b's transaction without local_tenant_only: $ctl"
+pass "LISTEN across a change of tenant, and under local_tenant_only"
 
 echo "== 5. changing tenant inside the transaction (tenant lock)"
 probe "set_config + query_to_xml in one statement" "SELECT set_config('wellness_tenancy.tenant', 'b', true), query_to_xml('SELECT full_name FROM b.employees LIMIT 1', true, true, '')"
@@ -194,8 +213,11 @@ pass "temporary table filled under b (control: under b it reads)"
 out=$(app -c "SELECT wt_set_tenant('b')" -c "PREPARE pb AS SELECT full_name FROM employees LIMIT 1" -c "RESET wellness_tenancy.tenant" -c "SELECT wt_set_tenant('a')" -c "EXECUTE pb" -c "SELECT statement FROM pg_prepared_statements")
 grep -q 'not allowed in tenant context' <<<"$out" || fail "pg_prepared_statements listed in tenant context: $out"
 no_leak "prepared statement re-executed under a" "$out"
-grep -q 'SECRETA' <<<"$out" || fail "a statement prepared under b did not resolve in tenant a: $out"
-pass "a statement prepared under b resolves in a; pg_prepared_statements refused"
+grep -q 'prepared statement "pb" was created under tenant "b", not tenant "a"' <<<"$out" || fail "a statement prepared under b was executed under a: $out"
+# Guard: the statement's own tenant keeps using it, after a change of tenant.
+out=$(app -c "SELECT wt_set_tenant('a')" -c "PREPARE pa AS SELECT full_name FROM employees LIMIT 1" -c "RESET wellness_tenancy.tenant" -c "SELECT wt_set_tenant('a')" -c "EXECUTE pa")
+grep -q 'SECRETA' <<<"$out" || fail "a statement prepared under a does not run under a again: $out"
+pass "a statement prepared under b is refused under a (guard: a's own statement runs); pg_prepared_statements refused"
 out=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "DECLARE cur CURSOR FOR SELECT 42" -c "SELECT (pg_cursor()).name" -c "ROLLBACK")
 grep -q 'not allowed in tenant context' <<<"$out" || fail "pg_cursor() in the target list in tenant context: $out"
 [ "$(su -c "BEGIN" -c "DECLARE cur CURSOR FOR SELECT 42" -c "SELECT (pg_cursor()).name" -c "ROLLBACK")" = cur ] || fail "control: pg_cursor() in the target list"
