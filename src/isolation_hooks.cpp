@@ -794,6 +794,9 @@ void CheckUtilityStatement(Node *statement) {
 		// COPY of a table reads it without the planner, so the query guard's
 		// quals on the value-bearing catalogs do not apply.
 		auto *stmt = reinterpret_cast<CopyStmt *>(statement);
+		if (stmt->is_from && TenantContextInForce())
+			CheckCopyFromExpressions(stmt, stmt->relation != nullptr ? RangeVarGetRelid(stmt->relation, NoLock, true)
+			                                                         : InvalidOid);
 		if (stmt->relation != nullptr && !stmt->is_from && TenantContextInForce()) {
 			Oid relid = RangeVarGetRelid(stmt->relation, NoLock, true);
 			if (relid == StatisticRelationId || relid == StatisticExtDataRelationId || relid == LargeObjectRelationId)
@@ -970,6 +973,8 @@ void IsolationProcessUtility(PlannedStmt *pstmt, const char *query_string, bool 
                              ProcessUtilityContext context, ParamListInfo params,
                              QueryEnvironment *query_env, DestReceiver *dest, QueryCompletion *qc) {
 	pstmt = ScopeSessionNames(pstmt);
+	if (IsA(pstmt->utilityStmt, CallStmt) && EnforcementActive())
+		pstmt = GuardCallArguments(pstmt);
 	SyncHeldCursors();
 	ForgetFoldedPlans();
 	Node *statement = pstmt->utilityStmt;

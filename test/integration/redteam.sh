@@ -179,6 +179,30 @@ probe "b's SQL function through a shared view (inlined before)" "SELECT * FROM p
 probe "b's table function through a shared view" "SELECT * FROM public.tv LIMIT 2"
 su -c "CREATE TABLE public.defaults (x text DEFAULT b.secret()); GRANT INSERT, SELECT ON public.defaults TO wellness_app" >/dev/null
 probe "b's function as a column default" "INSERT INTO public.defaults DEFAULT VALUES RETURNING x"
+# COPY FROM evaluates a shared table's defaults without the planner: b's
+# sequence named by a constant in the default.
+su -c "CREATE TABLE public.seqdef (x bigint DEFAULT nextval('b.sq'), y text); GRANT INSERT, SELECT, DELETE ON public.seqdef TO wellness_app" >/dev/null
+out=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "COPY public.seqdef (y) FROM STDIN" -c "SELECT x FROM public.seqdef" -c "ROLLBACK" <<<"copied")
+no_leak "b's sequence as a default, through COPY FROM" "$out"
+ctl=$(su -c "BEGIN" -c "COPY public.seqdef (y) FROM STDIN" -c "SELECT x FROM public.seqdef" -c "ROLLBACK" <<<"copied")
+grep -Eq "$mark" <<<"$ctl" || fail "control: COPY FROM without a tenant does not take b's sequence: $ctl"
+pass "b's sequence as a default, through COPY FROM: $(head -c 100 <<<"$out" | tr '\n' ' ')"
+# The WHERE clause of COPY FROM, and CALL's arguments, are evaluated without
+# the planner too: b's sequence and large object by a constant OID.
+sq=$(su -c "SELECT 'b.sq'::regclass::oid")
+out=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "COPY public.seqdef (x, y) FROM STDIN WHERE x < nextval($sq)" -c "SELECT y FROM public.seqdef" -c "ROLLBACK" <<<"1	SECRETB-copy-where")
+grep -q 'WHERE clause of COPY FROM calls nextval' <<<"$out" || fail "COPY FROM ... WHERE nextval(b's sequence) not refused: $out"
+ctl=$(su -c "BEGIN" -c "COPY public.seqdef (x, y) FROM STDIN WHERE x < nextval($sq)" -c "SELECT y FROM public.seqdef" -c "ROLLBACK" <<<"1	SECRETB-copy-where")
+grep -q SECRETB-copy-where <<<"$ctl" || fail "control: COPY FROM ... WHERE nextval() without a tenant: $ctl"
+pass "b's sequence in COPY FROM ... WHERE: $(head -c 100 <<<"$out" | tr '\n' ' ')"
+for arg in "nextval($sq)::text" "convert_from(lo_get(424242), 'UTF8')"; do
+	out=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "CREATE PROCEDURE pg_temp.show(v text) LANGUAGE plpgsql AS \$\$ BEGIN RAISE NOTICE 'got %', v; END \$\$" -c "CALL pg_temp.show($arg)" -c "ROLLBACK")
+	no_leak "CALL pg_temp.show($arg)" "$out"
+	grep -q 'ERROR' <<<"$out" || fail "CALL pg_temp.show($arg) not refused: $out"
+	ctl=$(su -c "BEGIN" -c "CREATE PROCEDURE pg_temp.show(v text) LANGUAGE plpgsql AS \$\$ BEGIN RAISE NOTICE 'got %', v; END \$\$" -c "CALL pg_temp.show($arg)" -c "ROLLBACK")
+	grep -Eq "$mark" <<<"$ctl" || fail "control: CALL pg_temp.show($arg) without a tenant: $ctl"
+	pass "CALL with $arg: $(grep ERROR <<<"$out" | head -c 100)"
+done
 out=$(app -c "SET wellness_tenancy.tenant = 'b'" -c "BEGIN" -c "DECLARE c CURSOR WITH HOLD FOR SELECT full_name FROM b.employees" -c COMMIT -c "RESET wellness_tenancy.tenant" -c "SET wellness_tenancy.tenant = 'a'" -c "SELECT cursor_to_xml('c', 2, false, false, '')" -c "RESET wellness_tenancy.tenant" -c "SET wellness_tenancy.tenant = 'b'" -c "SELECT cursor_to_xml('c', 1, false, false, '')")
 no_leak "held cursor via cursor_to_xml" "$(sed -n '0,/cannot be run/p' <<<"$out")"
 grep -q 'portal "c" cannot be run' <<<"$out" || fail "held cursor: $out"
