@@ -90,6 +90,28 @@ bool LookUpRelation(Oid relid, Oid *namespace_oid, char *relkind) {
 	return true;
 }
 
+// A foreign table outside the tenant's own schema whose wrapper runs SQL on
+// another server (postgres_fdw): the remote session has no tenant in force,
+// so a loopback server reads any tenant's tables.  Refused in tenant
+// context, like the functions that run SQL elsewhere.  A foreign table a DBA
+// puts in a tenant's own schema serves that tenant.
+void CheckSharedForeignTable(Oid relid, Oid namespace_oid) {
+	ForeignTable *table = GetForeignTable(relid);
+	ForeignServer *server = GetForeignServer(table->serverid);
+	ForeignDataWrapper *wrapper = GetForeignDataWrapper(server->fdwid);
+	const char *handler = OidIsValid(wrapper->fdwhandler) ? get_func_name(wrapper->fdwhandler) : nullptr;
+	if (handler == nullptr || strcmp(handler, "postgres_fdw_handler") != 0)
+		return;
+	ereport(ERROR,
+	        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+	         errmsg("foreign table %s of server \"%s\" is not allowed in tenant context",
+	                QualifiedRelationName(relid, namespace_oid), server->servername),
+	         errdetail("Its wrapper runs SQL on another server, where no tenant is in force: it could read any "
+	                   "tenant's data."),
+	         errhint("Query it as a DBA without a tenant set, or put a foreign table for the tenant in the "
+	                 "tenant's own schema.")));
+}
+
 void CheckRelation(Oid relid) {
 	if (relid < FirstNormalObjectId) // system catalogs are never tenant relations
 		return;
@@ -115,6 +137,8 @@ void CheckRelation(Oid relid) {
 	// every relation its query reaches.
 	if (relkind == RELKIND_MATVIEW)
 		CheckViewRelations(relid);
+	if (relkind == RELKIND_FOREIGN_TABLE && TenantContextInForce() && namespace_oid != CurrentTenantNamespace())
+		CheckSharedForeignTable(relid, namespace_oid);
 }
 
 // A relation and, when it has any, every inheritance child and partition:

@@ -203,6 +203,12 @@ for arg in "nextval($sq)::text" "convert_from(lo_get(424242), 'UTF8')"; do
 	grep -Eq "$mark" <<<"$ctl" || fail "control: CALL pg_temp.show($arg) without a tenant: $ctl"
 	pass "CALL with $arg: $(grep ERROR <<<"$out" | head -c 100)"
 done
+# A DBA's postgres_fdw foreign table in public over a loopback server: the
+# remote session has no tenant.  Guard: a foreign table in a's own schema
+# serves a.
+su -c "CREATE EXTENSION postgres_fdw" -c "CREATE SERVER loopback FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '127.0.0.1', port '$atk_PORT', dbname 'postgres')" -c "CREATE USER MAPPING FOR PUBLIC SERVER loopback OPTIONS (user 'postgres', password_required 'false')" -c "CREATE FOREIGN TABLE public.remote_b (full_name text) SERVER loopback OPTIONS (schema_name 'b', table_name 'employees')" -c "CREATE FOREIGN TABLE a.remote_own (full_name text) SERVER loopback OPTIONS (schema_name 'a', table_name 'employees')" -c "GRANT SELECT ON public.remote_b, a.remote_own TO wellness_app" >/dev/null
+probe "a loopback postgres_fdw foreign table in public over b" "SELECT full_name FROM public.remote_b LIMIT 3"
+grep -q 'SECRETA' <<<"$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "SELECT full_name FROM a.remote_own LIMIT 1" -c "COMMIT")" || fail "a foreign table in a's own schema does not serve a"
 out=$(app -c "SET wellness_tenancy.tenant = 'b'" -c "BEGIN" -c "DECLARE c CURSOR WITH HOLD FOR SELECT full_name FROM b.employees" -c COMMIT -c "RESET wellness_tenancy.tenant" -c "SET wellness_tenancy.tenant = 'a'" -c "SELECT cursor_to_xml('c', 2, false, false, '')" -c "RESET wellness_tenancy.tenant" -c "SET wellness_tenancy.tenant = 'b'" -c "SELECT cursor_to_xml('c', 1, false, false, '')")
 no_leak "held cursor via cursor_to_xml" "$(sed -n '0,/cannot be run/p' <<<"$out")"
 grep -q 'portal "c" cannot be run' <<<"$out" || fail "held cursor: $out"
