@@ -30,6 +30,12 @@ struct StatementTag {
 	char tenant[NAMEDATALEN];
 };
 HTAB *prepared_statements = nullptr;
+// The one tenant every statement tagged so far was prepared under, while
+// there is only one ("" before the first): the common case (one tenant per
+// session, or statements prepared in one tenant's transaction) then needs
+// no lookup per EXECUTE.  Tags of no tenant never refuse and do not count.
+char tagged_tenant[NAMEDATALEN] = "";
+bool tagged_tenants_mixed = false;
 
 // wellness_tenancy.shared_prepared_statements
 bool shared_prepared_statements = false;
@@ -234,6 +240,12 @@ void NotePreparedStatement(const PrepareStmt *stmt) {
 	auto *tag = static_cast<StatementTag *>(hash_search(prepared_statements, stmt->name, HASH_ENTER, nullptr));
 	tag->prepared = entry->prepare_time;
 	strlcpy(tag->tenant, tenant, NAMEDATALEN);
+	if (tenant[0] != '\0' && strcmp(tenant, tagged_tenant) != 0) {
+		if (tagged_tenant[0] == '\0')
+			strlcpy(tagged_tenant, tenant, NAMEDATALEN);
+		else
+			tagged_tenants_mixed = true;
+	}
 }
 
 namespace {
@@ -260,7 +272,10 @@ void CheckExecuteStmt(const ExecuteStmt *stmt) {
 } // namespace
 
 void CheckPreparedStatementUse(Node *statement) {
-	if (prepared_statements == nullptr || hash_get_num_entries(prepared_statements) == 0)
+	if (prepared_statements == nullptr || shared_prepared_statements || tagged_tenant[0] == '\0')
+		return;
+	// Every tag is of the tenant in force: nothing to refuse.
+	if (!tagged_tenants_mixed && strcmp(tagged_tenant, CurrentTenantName()) == 0)
 		return;
 	switch (nodeTag(statement)) {
 	case T_ExecuteStmt:
