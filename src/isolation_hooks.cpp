@@ -10,6 +10,7 @@
 #include "cache_budget.hpp"
 #include "citus_bridge.hpp"
 #include "query_guard.hpp"
+#include "tenant_plans.hpp"
 #include "session_objects.hpp"
 #include "tenant_context.hpp"
 #include "tenant_registry.hpp"
@@ -993,6 +994,16 @@ void CheckHeldCursor(const FetchStmt *stmt) {
 		         errhint("Fetch from it under that tenant, or close it and open it again.")));
 }
 
+// The next ProcessUtility in the chain, or PostgreSQL's own.
+void RunProcessUtility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
+                       ProcessUtilityContext context, ParamListInfo params, QueryEnvironment *query_env,
+                       DestReceiver *dest, QueryCompletion *qc) {
+	if (previous_process_utility)
+		previous_process_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+	else
+		standard_ProcessUtility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+}
+
 void IsolationProcessUtility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
                              ProcessUtilityContext context, ParamListInfo params,
                              QueryEnvironment *query_env, DestReceiver *dest, QueryCompletion *qc) {
@@ -1012,10 +1023,25 @@ void IsolationProcessUtility(PlannedStmt *pstmt, const char *query_string, bool 
 		CheckHeldCursor(reinterpret_cast<FetchStmt *>(statement));
 	else if (IsTransactionState() && EnforcementActive())
 		CheckUtilityStatement(statement);
-	if (previous_process_utility)
-		previous_process_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
-	else
-		standard_ProcessUtility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+	if (IsA(statement, DeallocateStmt) || IsA(statement, DiscardStmt))
+		RestoreTenantPlansBefore(statement);
+	TenantPlanSwap swap;
+	BeginTenantPlan(statement, &swap);
+	if (swap.active) {
+		PG_TRY();
+		{
+			RunProcessUtility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+		}
+		PG_FINALLY();
+		{
+			EndTenantPlan(&swap);
+		}
+		PG_END_TRY();
+	} else {
+		RunProcessUtility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+	}
+	if (IsA(statement, DeallocateStmt) || IsA(statement, DiscardStmt) || IsA(statement, PrepareStmt))
+		ForgetStaleTenantPlans();
 	if (IsA(statement, DeclareCursorStmt))
 		RememberHeldCursor(reinterpret_cast<DeclareCursorStmt *>(statement));
 	else if (IsA(statement, VariableSetStmt))

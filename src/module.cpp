@@ -7,6 +7,7 @@
 #include "query_guard.hpp"
 #include "tenant_context.hpp"
 #include "tenant_label.hpp"
+#include "tenant_plans.hpp"
 #include "tenant_registry.hpp"
 #include "tenant_token.hpp"
 
@@ -25,6 +26,7 @@ void _PG_init(void) {
 		                        "the server, then run CREATE EXTENSION wellness_tenancy.")));
 	wellness_tenancy::DefineProvisioningSettings();
 	wellness_tenancy::DefineCacheBudgetSettings();
+	wellness_tenancy::DefineTenantPlanSettings();
 	wellness_tenancy::DefineTenantSettings();
 	wellness_tenancy::DefineTokenSettings();
 	wellness_tenancy::RegisterTenantRegistryCallbacks();
