@@ -33,7 +33,9 @@ async def worker(pool, client):
         try:
             await handle(pool, wtclient.tenant_for(client, i))
         except asyncpg.PostgresError as e:
-            tally.error("%s: %s" % (e.sqlstate, e))
+            tally.error(e.sqlstate, e)
+        except (TypeError, ValueError, KeyError, asyncpg.InterfaceError) as e:  # (WT_PREPARED=1)
+            tally.error(None, e)
 
 
 async def attempt(pool, statements):
@@ -62,9 +64,11 @@ async def fail_closed(pool):
 async def main():
     pool = await asyncpg.create_pool(host=wtclient.HOST, port=wtclient.PORT, database=wtclient.DB,
                                      user=wtclient.USER, min_size=wtclient.CLIENTS, max_size=wtclient.CLIENTS,
-                                     statement_cache_size=0)
+                                     # WT_PREPARED=1: asyncpg's default, to show what breaks
+                                     statement_cache_size=100 if wtclient.PREPARED else 0)
     try:
-        await asyncio.gather(fail_closed(pool), *(worker(pool, c) for c in range(wtclient.CLIENTS)))
+        checks = [] if wtclient.PREPARED else [fail_closed(pool)]
+        await asyncio.gather(*checks, *(worker(pool, c) for c in range(wtclient.CLIENTS)))
     finally:
         await pool.close()
     return tally.report()

@@ -2,10 +2,44 @@
 verdict (test/integration/clients.sh).
 
 usage: check_result.py RESULT-JSON CLIENTS REQUESTS TENANTS POOL REQUIRED-CHECK...
+       check_result.py --prepared RESULT-JSON CLIENTS REQUESTS
 Prints "ok: ..." or "NOT OK: ..."; exits 0 either way (the script decides).
+
+--prepared: the run with the driver's server-side prepared statements on
+(WT_PREPARED=1).  Requests may fail or run another client's statement, but
+none may be served another tenant's rows or start with a tenant in force; and
+some must have failed: the reason docs/clients.md gives for turning them off.
 """
 import json
 import sys
+
+
+def prepared(r, clients, requests):
+    bad = []
+    finished = r["requests"] + r["garbled"] + r["errors"]
+    if finished != clients * requests:
+        bad.append("%d of %d requests finished" % (finished, clients * requests))
+    if r["foreign_rows"] != 0:
+        bad.append("FOREIGN ROWS: %d" % r["foreign_rows"])
+    if r["inherited"]:
+        bad.append("%d requests started with a tenant in force" % r["inherited"])
+    if r["wrong_count"]:
+        bad.append("%d requests saw fewer or more rows than their tenant has" % r["wrong_count"])
+    broken = r["errors"] + r["garbled"]
+    if broken == 0:
+        bad.append("no request failed: prepared statements did not break behind the pooler")
+    states = ", ".join("%s x%d" % kv for kv in sorted(r["error_states"].items()))
+    if bad:
+        return "NOT OK: %s with prepared statements: %s" % (r["driver"], "; ".join(bad))
+    return ("ok: %s with prepared statements: %d of %d requests broken (errors: %s; %d ran another "
+            "statement), none served another tenant's rows; e.g. %s"
+            % (r["driver"], broken, finished, states or "none", r["garbled"],
+               (r["first_errors"] or ["-"])[0].splitlines()[0][:160]))
+
+
+if sys.argv[1] == "--prepared":
+    print(prepared(json.loads(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])))
+    sys.exit(0)
 
 r = json.loads(sys.argv[1])
 clients, requests, tenants, pool = map(int, sys.argv[2:6])

@@ -49,7 +49,7 @@ def worker(client):
             try:
                 handle(wtclient.tenant_for(client, i), i)
             except DatabaseError as e:
-                tally.error("%s: %s" % (getattr(e.__cause__, "pgcode", None), e))
+                tally.error(getattr(e.__cause__, "pgcode", None), e)
     finally:
         connection.close()  # this thread's connection
 

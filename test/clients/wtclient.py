@@ -4,13 +4,19 @@ The script passes, in the environment:
   WT_HOST, WT_PORT, WT_DB, WT_USER   PgBouncer (transaction mode) and the app role
   WT_EXPECTED   JSON {schema: {"company": name, "employees": count}} for every tenant
   WT_CLIENTS    concurrent clients (threads or tasks), WT_REQUESTS requests each
+  WT_PREPARED   "1": the driver's server-side prepared statements on (what
+                docs/clients.md says not to do behind a transaction pooler),
+                to show what breaks and that no request is served another
+                tenant's rows even then; the fail-closed cases do not run
 
 A client runs its requests, records one Request per request, checks the
 fail-closed cases, and prints one line "RESULT <json>" (Tally.report) that the
 script checks again.  A client exits 1 when any check of its own fails.
 """
+import collections
 import json
 import os
+import re
 import sys
 import threading
 
@@ -22,6 +28,8 @@ EXPECTED = json.loads(os.environ["WT_EXPECTED"])
 CLIENTS = int(os.environ.get("WT_CLIENTS", "8"))
 REQUESTS = int(os.environ.get("WT_REQUESTS", "60"))
 SCHEMAS = sorted(EXPECTED)
+PREPARED = os.environ.get("WT_PREPARED") == "1"
+TENANT_EMAIL = re.compile(r"@tenant_[0-9]+\.example$")
 
 
 def tenant_for(client, i):
@@ -31,8 +39,15 @@ def tenant_for(client, i):
 
 
 def foreign(schema, emails):
-    """The emails in a request's result that are not this tenant's."""
-    return [e for e in emails if not e.endswith("@" + schema + ".example")]
+    """The rows of a request's result that are another tenant's employees."""
+    return [e for e in emails
+            if isinstance(e, str) and TENANT_EMAIL.search(e) and not e.endswith("@" + schema + ".example")]
+
+
+def garbled(emails):
+    """The rows that are no employee's email at all (with prepared statements
+    on, a request may run another client's statement of the same name)."""
+    return [e for e in emails if not (isinstance(e, str) and TENANT_EMAIL.search(e))]
 
 
 class Tally:
@@ -45,8 +60,10 @@ class Tally:
         self.rows = 0
         self.foreign_rows = 0
         self.wrong_count = 0
+        self.garbled = 0
         self.inherited = 0
         self.errors = []
+        self.error_states = collections.Counter()
         self.tenants = set()
         self.backends = {}  # backend pid -> set of tenants it served
         self.checks = {}  # fail-closed cases: name -> what happened
@@ -57,21 +74,26 @@ class Tally:
         in force before it set its own, emails what its read returned."""
         bad = foreign(schema, emails)
         with self.lock:
+            self.foreign_rows += len(bad)
+            if bad:
+                self.problems.append("%s saw %d foreign rows, e.g. %s" % (schema, len(bad), bad[0]))
+            if garbled(emails) or not isinstance(pid, int) or not isinstance(tenant_at_start, str):
+                self.garbled += 1
+                return
             self.requests += 1
             self.rows += len(emails)
-            self.foreign_rows += len(bad)
             if len(emails) != EXPECTED[schema]["employees"]:
                 self.wrong_count += 1
             if tenant_at_start:
                 self.inherited += 1
             self.tenants.add(schema)
             self.backends.setdefault(pid, set()).add(schema)
-            if bad:
-                self.problems.append("%s saw %d foreign rows, e.g. %s" % (schema, len(bad), bad[0]))
 
-    def error(self, message):
+    def error(self, sqlstate, message):
+        """A request that failed with sqlstate (None: not a server error)."""
         with self.lock:
-            self.errors.append(message)
+            self.errors.append("%s: %s" % (sqlstate, message))
+            self.error_states[str(sqlstate)] += 1
 
     def check(self, name, sqlstate, rows, expected_sqlstates):
         """A fail-closed case: it must fail with one of expected_sqlstates and
@@ -85,15 +107,22 @@ class Tally:
     def report(self):
         """Prints the RESULT line; returns the exit status."""
         expected_requests = CLIENTS * REQUESTS
-        if self.requests != expected_requests:
-            self.problems.append("%d of %d requests finished" % (self.requests, expected_requests))
+        finished = self.requests + self.garbled + len(self.errors)
+        if finished != expected_requests:
+            self.problems.append("%d of %d requests finished" % (finished, expected_requests))
         for what in ("foreign_rows", "wrong_count", "inherited"):
             if getattr(self, what):
                 self.problems.append("%s = %d" % (what, getattr(self, what)))
-        if self.errors:
+        if self.errors and not PREPARED:
             self.problems.append("%d requests failed, first: %s" % (len(self.errors), self.errors[0]))
+        if self.garbled and not PREPARED:
+            self.problems.append("%d requests read something else than employees' emails" % self.garbled)
         out = {
             "driver": self.driver,
+            "prepared": PREPARED,
+            "garbled": self.garbled,
+            "error_states": dict(self.error_states),
+            "first_errors": sorted(set(self.errors))[:3],
             "clients": CLIENTS,
             "requests": self.requests,
             "rows": self.rows,

@@ -43,6 +43,7 @@ PYTHON=/usr/bin/python3 # Debian's, with Debian's drivers; not a python3 first o
 NTENANTS=24
 NCLIENTS=8
 NREQUESTS=60 # per client and driver: 480 requests per driver
+NPREPARED=20 # per client and driver, with the driver's prepared statements on
 POOL=3
 
 source test/lib/integration.sh clients
@@ -206,6 +207,34 @@ run_client node-postgres "forgot_tenant session_set pool_query_wt_set_tenant" \
 	node "$work/node/client.js"
 run_client django "forgot_tenant session_set" \
 	env PYTHONPATH=test/clients DJANGO_SETTINGS_MODULE=wtdjango.settings "$PYTHON" test/clients/django_client.py
+
+# --- the same drivers with server-side prepared statements on -------------------------
+# What docs/clients.md says to turn off: psycopg's prepare_threshold=0,
+# asyncpg's default statement cache, node-postgres' named queries.  Requests
+# break (a statement prepared on one server connection is missing, or another
+# client's, on the next), but none is served another tenant's rows.
+run_prepared() { # run_prepared DRIVER COMMAND...
+	local driver=$1 status=0 result verdict
+	shift
+	WT_PREPARED=1 WT_REQUESTS=$NPREPARED "$@" >"$work/$driver.prepared.out" 2>"$work/$driver.prepared.err" || status=$?
+	result=$(sed -n 's/^RESULT //p' "$work/$driver.prepared.out")
+	if [ -z "$result" ]; then
+		echo "NOT OK: $driver with prepared statements: no result (exit $status):" >&2
+		tail -n 20 "$work/$driver.prepared.err" >&2
+		failures=$((failures + 1))
+		return
+	fi
+	verdict=$("$PYTHON" test/clients/check_result.py --prepared "$result" "$NCLIENTS" "$NPREPARED")
+	if [ "${verdict#ok: }" != "$verdict" ]; then
+		echo "$verdict"
+	else
+		echo "$verdict" >&2
+		failures=$((failures + 1))
+	fi
+}
+run_prepared psycopg "$PYTHON" test/clients/psycopg_client.py
+run_prepared asyncpg "$PYTHON" test/clients/asyncpg_client.py
+run_prepared node-postgres node "$work/node/client.js"
 
 if [ "$failures" -ne 0 ]; then
 	fail "$failures driver(s) failed"

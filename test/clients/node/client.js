@@ -6,7 +6,8 @@
 // and COMMITs.  Every query is unnamed: a named query ({name: ...}) is a
 // server-side prepared statement, which lives on one server connection while
 // PgBouncer runs the next transaction on any.  Prints "RESULT <json>" as the
-// Python clients do (test/clients/wtclient.py).
+// Python clients do (test/clients/wtclient.py).  WT_PREPARED=1 makes the
+// request's queries named, to show what breaks (no fail-closed cases then).
 'use strict';
 const { Pool } = require('pg');
 
@@ -15,10 +16,13 @@ const EXPECTED = JSON.parse(env.WT_EXPECTED);
 const SCHEMAS = Object.keys(EXPECTED).sort();
 const CLIENTS = Number(env.WT_CLIENTS || 8);
 const REQUESTS = Number(env.WT_REQUESTS || 60);
+const PREPARED = env.WT_PREPARED === '1';
+const TENANT_EMAIL = /@tenant_[0-9]+\.example$/;
 
 const tally = {
-  driver: 'node-postgres', clients: CLIENTS, requests: 0, rows: 0, foreign_rows: 0, wrong_count: 0,
-  inherited: 0, errors: [], tenants: new Set(), backends: new Map(), checks: {}, problems: [],
+  driver: 'node-postgres', prepared: PREPARED, clients: CLIENTS, requests: 0, rows: 0, foreign_rows: 0,
+  wrong_count: 0, garbled: 0, inherited: 0, errors: [], error_states: {}, tenants: new Set(),
+  backends: new Map(), checks: {}, problems: [],
 };
 
 // The schema request i of client serves (as wtclient.tenant_for).
@@ -26,17 +30,30 @@ function tenantFor(client, i) {
   return SCHEMAS[(client * 7 + i) % SCHEMAS.length];
 }
 
+// One finished request (as wtclient.Tally.request): rows of another tenant
+// are counted as foreign; rows that are no employee's email (another
+// statement's result, with named queries) make the request garbled.
 function record(schema, pid, atStart, emails) {
-  const bad = emails.filter((e) => !e.endsWith(`@${schema}.example`));
+  const isEmail = (e) => typeof e === 'string' && TENANT_EMAIL.test(e);
+  const bad = emails.filter((e) => isEmail(e) && !e.endsWith(`@${schema}.example`));
+  tally.foreign_rows += bad.length;
+  if (bad.length) tally.problems.push(`${schema} saw ${bad.length} foreign rows, e.g. ${bad[0]}`);
+  if (!emails.every(isEmail) || typeof pid !== 'number' || typeof atStart !== 'string') {
+    tally.garbled += 1;
+    return;
+  }
   tally.requests += 1;
   tally.rows += emails.length;
-  tally.foreign_rows += bad.length;
   if (emails.length !== EXPECTED[schema].employees) tally.wrong_count += 1;
   if (atStart) tally.inherited += 1;
   tally.tenants.add(schema);
   if (!tally.backends.has(pid)) tally.backends.set(pid, new Set());
   tally.backends.get(pid).add(schema);
-  if (bad.length) tally.problems.push(`${schema} saw ${bad.length} foreign rows, e.g. ${bad[0]}`);
+}
+
+// The request's queries: unnamed (the default), or named with WT_PREPARED=1.
+function query(name, text, values) {
+  return PREPARED ? { name, text, values } : { text, values };
 }
 
 // One request: its own transaction, its own tenant.
@@ -44,12 +61,13 @@ async function handle(pool, schema) {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const start = await client.query(
-      "SELECT pg_backend_pid() AS pid, current_setting('wellness_tenancy.tenant') AS tenant");
-    await client.query('SELECT wt_set_tenant($1, true)', [schema]);
-    const res = await client.query('SELECT email FROM employees');
+    const start = await client.query(query('start',
+      "SELECT pg_backend_pid() AS pid, current_setting('wellness_tenancy.tenant') AS tenant"));
+    await client.query(query('set_tenant', 'SELECT wt_set_tenant($1, true)', [schema]));
+    const res = await client.query(query('emails', 'SELECT email FROM employees'));
     await client.query('COMMIT');
-    record(schema, start.rows[0].pid, start.rows[0].tenant, res.rows.map((r) => r.email));
+    const first = start.rows[0] || {};
+    record(schema, first.pid, first.tenant, res.rows.map((r) => r.email));
   } catch (e) {
     await client.query('ROLLBACK').catch(() => {});
     throw e;
@@ -64,6 +82,7 @@ async function worker(pool, c) {
       await handle(pool, tenantFor(c, i));
     } catch (e) {
       tally.errors.push(`${e.code}: ${e.message}`);
+      tally.error_states[String(e.code)] = (tally.error_states[String(e.code)] || 0) + 1;
     }
   }
 }
@@ -115,18 +134,20 @@ async function main() {
   });
   const workers = [];
   for (let c = 0; c < CLIENTS; c++) workers.push(worker(pool, c));
-  await Promise.all([failClosed(pool), ...workers]);
+  await Promise.all([...(PREPARED ? [] : [failClosed(pool)]), ...workers]);
   await pool.end();
-  if (tally.requests !== CLIENTS * REQUESTS) tally.problems.push(`${tally.requests} of ${CLIENTS * REQUESTS} requests finished`);
+  const finished = tally.requests + tally.garbled + tally.errors.length;
+  if (finished !== CLIENTS * REQUESTS) tally.problems.push(`${finished} of ${CLIENTS * REQUESTS} requests finished`);
   for (const what of ['foreign_rows', 'wrong_count', 'inherited']) {
     if (tally[what]) tally.problems.push(`${what} = ${tally[what]}`);
   }
-  if (tally.errors.length) tally.problems.push(`${tally.errors.length} requests failed, first: ${tally.errors[0]}`);
+  if (tally.errors.length && !PREPARED) tally.problems.push(`${tally.errors.length} requests failed, first: ${tally.errors[0]}`);
+  if (tally.garbled && !PREPARED) tally.problems.push(`${tally.garbled} requests read something else than employees' emails`);
   let maxTenants = 0;
   for (const t of tally.backends.values()) maxTenants = Math.max(maxTenants, t.size);
   const out = {
-    ...tally, errors: tally.errors.length, tenants: tally.tenants.size, backends: tally.backends.size,
-    max_tenants_per_backend: maxTenants,
+    ...tally, errors: tally.errors.length, first_errors: [...new Set(tally.errors)].sort().slice(0, 3),
+    tenants: tally.tenants.size, backends: tally.backends.size, max_tenants_per_backend: maxTenants,
   };
   console.log(`RESULT ${JSON.stringify(out)}`);
   return tally.problems.length ? 1 : 0;
