@@ -236,6 +236,52 @@ run_prepared psycopg "$PYTHON" test/clients/psycopg_client.py
 run_prepared asyncpg "$PYTHON" test/clients/asyncpg_client.py
 run_prepared node-postgres node "$work/node/client.js"
 
+# --- Django's test runner: the test database from a template with the extension ------
+# `manage.py test` creates test_<NAME> as the app's own role (CREATEDB) by
+# copying a template; CREATE EXTENSION needs a superuser, so the extension
+# (and test tenants) must be in the template: TEST: {"TEMPLATE": ...}.
+q -d postgres <<'SQL'
+CREATE ROLE wellness_dev LOGIN CREATEDB IN ROLE wellness_app;
+ALTER ROLE wellness_dev SET wellness_tenancy.require_tenant = on;
+ALTER ROLE wellness_dev SET wellness_tenancy.local_tenant_only = on;
+CREATE DATABASE wt_dev;
+CREATE DATABASE wt_template;
+SQL
+q -d wt_template >/dev/null <<'SQL'
+CREATE EXTENSION wellness_tenancy;
+SELECT wt_create_tenant('Company 01', 'tenant_01'), wt_create_tenant('Company 02', 'tenant_02');
+INSERT INTO tenant_01.employees (email, full_name) VALUES ('a@tenant_01.example', 'A'), ('b@tenant_01.example', 'B');
+INSERT INTO tenant_02.employees (email, full_name) VALUES ('c@tenant_02.example', 'C');
+SQL
+q -d postgres -c "ALTER DATABASE wt_template IS_TEMPLATE true"
+django_test() { # django_test TEMPLATE: Django's test runner as wellness_dev, directly on the server
+	(cd test/clients && WT_HOST=127.0.0.1 WT_PORT=$db_port WT_DB=wt_dev WT_USER=wellness_dev WT_TEST_TEMPLATE=$1 \
+		DJANGO_SETTINGS_MODULE=wtdjango.settings "$PYTHON" -m django test wtdjango --noinput -v 1 2>&1)
+}
+status=0
+out=$(django_test wt_template) || status=$?
+if [ "$status" -eq 0 ] && grep -q '^Ran 3 tests' <<<"$out" && grep -q '^OK' <<<"$out"; then
+	echo "ok: django test runner: test database copied from a template with the extension, 3 tests pass" \
+		"(own tenant's rows only, a write, no tenant: an error)"
+else
+	echo "NOT OK: django test runner with TEST TEMPLATE (exit $status):" >&2
+	tail -n 20 <<<"$out" >&2
+	failures=$((failures + 1))
+fi
+# control: Django's default template (template1, without the extension)
+status=0
+out=$(django_test template1) || status=$?
+if [ "$status" -ne 0 ] && grep -q '^FAILED (errors=2)' <<<"$out" &&
+	grep -q 'extension "wellness_tenancy" is not installed in this database' <<<"$out"; then
+	echo "ok: control: from template1 the two tests that set a tenant fail: extension \"wellness_tenancy\" is not installed"
+else
+	echo "NOT OK: control: the test database from template1 was expected to lack the tenants (exit $status):" >&2
+	tail -n 20 <<<"$out" >&2
+	failures=$((failures + 1))
+fi
+[ "$(q -d postgres -c "SELECT count(*) FROM pg_database WHERE datname LIKE 'test\_%'")" = 0 ] ||
+	{ echo "NOT OK: Django left its test database behind" >&2; failures=$((failures + 1)); }
+
 if [ "$failures" -ne 0 ]; then
 	fail "$failures driver(s) failed"
 fi
