@@ -132,8 +132,8 @@ for attempt in $(seq 20); do
 	while port_busy "$bouncer_port"; do bouncer_port=$((bouncer_port + 1)); done
 	# Transaction pooling: each transaction may run on any of the POOL server
 	# connections, and nothing is reset between clients.
-	# ignore_startup_parameters: psycopg2 and node-postgres send
-	# extra_float_digits at connect, which PgBouncer 1.18 does not track.
+	# The configuration of pgbouncer.sh (ignore_startup_parameters: for
+	# clients that send extra_float_digits at connect, such as JDBC).
 	cat >"$bouncer_dir/pgbouncer.ini" <<INI
 [databases]
 wt = host=127.0.0.1 port=$db_port dbname=wt pool_size=$POOL
