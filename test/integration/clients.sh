@@ -79,7 +79,7 @@ print("psycopg", psycopg.__version__, "asyncpg", asyncpg.__version__,
 out=$("$PYTHON" -c "$versions" 2>&1) ||
 	fail "a driver is missing for $PYTHON (test/setup.sh installs python3-psycopg python3-psycopg-pool python3-asyncpg python3-django python3-psycopg2): $out"
 echo "drivers: $out"
-command -v node >/dev/null && command -v npm >/dev/null || fail "node and npm are needed for node-postgres"
+{ command -v node && command -v npm; } >/dev/null || fail "node and npm are needed for node-postgres"
 # node-postgres at the version the committed lockfile pins, in a temp copy
 mkdir "$work/node"
 cp test/clients/node/package.json test/clients/node/package-lock.json test/clients/node/client.js "$work/node/"
