@@ -28,7 +28,12 @@
 # forgets its tenant gets an error and no row; a session-level SET is refused
 # (42501); wt_set_tenant(x, true) outside a transaction (psycopg autocommit,
 # node-postgres' pool.query()) is refused (25P01, the autocommit trap).
-# Ends with PASS or FAIL (exit 1).  Run as root (or postgres) after `make
+# Then psycopg, asyncpg and node-postgres again with their server-side
+# prepared statements on: requests break behind the pooler (the reason the
+# docs turn them off) and none is served another tenant's rows.  Last,
+# Django's test runner builds its test database from a template with the
+# extension (TEST TEMPLATE) and its tests pass; control: from template1 they
+# fail.  Ends with PASS or FAIL (exit 1).  Run as root (or postgres) after `make
 # install`; needs test/setup.sh's packages (/usr/bin/python3 with psycopg,
 # psycopg_pool, asyncpg, django, psycopg2; pgbouncer; node and npm) and npm's
 # registry for `npm ci` of test/clients/node/package-lock.json.
