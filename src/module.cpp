@@ -5,6 +5,7 @@
 #include "isolation_hooks.hpp"
 #include "provisioning.hpp"
 #include "query_guard.hpp"
+#include "query_id.hpp"
 #include "tenant_context.hpp"
 #include "tenant_label.hpp"
 #include "tenant_registry.hpp"
@@ -27,10 +28,12 @@ void _PG_init(void) {
 	wellness_tenancy::DefineCacheBudgetSettings();
 	wellness_tenancy::DefineTenantSettings();
 	wellness_tenancy::DefineTokenSettings();
+	wellness_tenancy::DefineQueryIdSettings();
 	wellness_tenancy::RegisterTenantRegistryCallbacks();
 	wellness_tenancy::RegisterTenantLabelProvider();
 	wellness_tenancy::InstallIsolationHooks();
 	wellness_tenancy::InstallQueryGuard();
+	wellness_tenancy::InstallQueryIdHook();
 }
 
 } // extern "C"
