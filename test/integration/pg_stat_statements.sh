@@ -7,7 +7,8 @@
 # workload runs in every tenant: simple protocol (psql) -- a query with a
 # literal that differs per tenant, two queries of the same shape on the
 # tenant's two tables, a schema-qualified join naming the tenant's schema, a
-# query on a shared table in public -- and extended protocol (pgbench -M
+# query on a shared table in public, a call of the tenant's own function, an
+# INSERT ... ON CONFLICT ON CONSTRAINT -- and extended protocol (pgbench -M
 # prepared).  Asserted:
 #  * normalised: each tenant query is ONE entry with calls = 20 (pgbench: 60);
 #    the two same-shape queries on different tables stay two entries; the
@@ -37,6 +38,8 @@ q -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION wellness_tenancy' 
 q -c "SELECT count(wt_create_tenant('Company ' || i, 't_' || i)) FROM generate_series(1, $N) i" >/dev/null
 for ((i = 1; i <= N; i++)); do
 	echo "INSERT INTO t_$i.employees (email, full_name) VALUES ('e@t_$i', 'SECRET-NAME-t_$i');"
+	echo "CREATE FUNCTION t_$i.minutes_total(m int) RETURNS bigint LANGUAGE sql AS 'SELECT m + count(*) FROM t_$i.wellness_logs';"
+	echo "GRANT EXECUTE ON FUNCTION t_$i.minutes_total(int) TO wellness_app;"
 done | q >/dev/null
 
 cat >"$work/bench.sql" <<-'EOF'
@@ -55,7 +58,10 @@ workload() {
 			-c "SELECT count(*) FROM employees" \
 			-c "SELECT count(*) FROM wellness_logs" \
 			-c "SELECT count(*) FROM t_$i.employees e JOIN t_$i.wellness_logs w ON w.employee_id = e.id" \
-			-c "SELECT count(*) FROM public.shared_t WHERE v <> 'SHARED-LITERAL-$i'" >/dev/null ||
+			-c "SELECT count(*) FROM public.shared_t WHERE v <> 'SHARED-LITERAL-$i'" \
+			-c "SELECT minutes_total($i)" \
+			-c "INSERT INTO employees (email, full_name) VALUES ('e@t_$i', 'LITERAL-OF-t_$i') ON CONFLICT ON CONSTRAINT employees_email_key DO NOTHING" \
+			>/dev/null ||
 			fail "the workload failed in tenant t_$i"
 		PGOPTIONS="-c wellness_tenancy.tenant=t_$i -c search_path=t_$i -c wellness_tenancy.normalize_query_id=$mode" \
 			pgbench -n -M prepared -t "$PGBENCH_TXNS" -f "$work/bench.sql" >"$work/pgbench.out" 2>&1 ||
@@ -75,12 +81,14 @@ EMP='^SELECT count\(\*\) FROM employees$'
 LOGS='^SELECT count\(\*\) FROM wellness_logs$'
 JOIN='^SELECT count\(\*\) FROM t_[0-9]+\.employees e JOIN'
 SHARED='^SELECT count\(\*\) FROM public\.shared_t'
+FUNC='^SELECT minutes_total\(\$1\)$'
+CONFLICT='^INSERT INTO employees .* ON CONFLICT ON CONSTRAINT employees_email_key DO NOTHING$'
 BENCH='^SELECT max\(full_name\) FROM employees WHERE email <> \$1$'
 
 # assert_normalised ORDER: one entry per query, every tenant's calls in it
 assert_normalised() {
 	local order=$1 pattern got
-	for pattern in "$LIT" "$EMP" "$LOGS" "$JOIN" "$SHARED"; do
+	for pattern in "$LIT" "$EMP" "$LOGS" "$JOIN" "$SHARED" "$FUNC" "$CONFLICT"; do
 		got=$(stat "$pattern")
 		[ "$got" = "1 $N" ] || fail "($order) '$pattern': expected 1 entry with $N calls, got '$got' (entries calls)"
 	done
@@ -134,7 +142,7 @@ echo "$name: pg_stat_activity.query_id of a running tenant query is its entry's 
 
 # --- control: normalisation off ----------------------------------------------
 workload off
-for pattern in "$LIT" "$EMP" "$LOGS" "$JOIN"; do
+for pattern in "$LIT" "$EMP" "$LOGS" "$JOIN" "$FUNC" "$CONFLICT"; do
 	got=$(stat "$pattern")
 	[ "$got" = "$N $N" ] || fail "control: with normalize_query_id off, '$pattern' gave '$got' (entries calls), expected $N entries: the test would not see the problem"
 done
