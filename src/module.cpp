@@ -34,6 +34,10 @@ void _PG_init(void) {
 	wellness_tenancy::InstallIsolationHooks();
 	wellness_tenancy::InstallQueryGuard();
 	wellness_tenancy::InstallQueryIdHook();
+	// Last, after every DefineCustom*Variable (some are defined by the
+	// Install* calls): reserving the prefix removes the placeholders of
+	// settings not defined yet, with the values postgresql.conf gave them.
+	MarkGUCPrefixReserved("wellness_tenancy");
 }
 
 } // extern "C"

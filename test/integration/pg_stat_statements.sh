@@ -20,7 +20,9 @@
 #  * hook order: after a restart with 'pg_stat_statements, wellness_tenancy'
 #    the normalised workload still gives one entry per query;
 #  * pg_stat_statements stays refused in tenant context (42501), readable
-#    without a tenant (the control).
+#    without a tenant (the control);
+#  * the extension's settings in postgresql.conf (normalize_query_id,
+#    token_keys) take effect at start.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source test/lib/integration.sh pg_stat_statements
@@ -29,8 +31,18 @@ N=20
 PGBENCH_TXNS=3
 
 cluster_start pgss "shared_preload_libraries = 'wellness_tenancy, pg_stat_statements'" \
-	"compute_query_id = on" "pg_stat_statements.max = 1000" "autovacuum = off"
+	"compute_query_id = on" "pg_stat_statements.max = 1000" "autovacuum = off" \
+	"wellness_tenancy.normalize_query_id = off" "wellness_tenancy.token_keys = 'k1:00112233445566778899aabbccddeeff'"
 export PGDATABASE=s
+# settings of the extension in postgresql.conf take effect at start (the
+# workload below sets normalize_query_id per session)
+[ "$(q -d postgres -c "SHOW wellness_tenancy.normalize_query_id")" = off ] ||
+	fail "wellness_tenancy.normalize_query_id = off in postgresql.conf was ignored at start"
+[ "$(q -d postgres -c "SHOW wellness_tenancy.token_keys")" = "k1:00112233445566778899aabbccddeeff" ] ||
+	fail "wellness_tenancy.token_keys in postgresql.conf was ignored at start"
+if grep "invalid configuration parameter" "$pgss_LOG"; then fail "the server dropped settings of the extension at start"; fi
+# from here on, sessions normalise unless they say otherwise (the default)
+export PGOPTIONS="-c wellness_tenancy.normalize_query_id=on"
 q -d postgres -c "CREATE ROLE wellness_app LOGIN" -c "CREATE DATABASE s"
 q -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION wellness_tenancy' \
 	-c 'CREATE EXTENSION pg_stat_statements' \
