@@ -159,6 +159,35 @@ bool SwapWalker(Node *node, void *context) {
 	return expression_tree_walker(node, AsWalker(SwapWalker), context);
 }
 
+// The cheap first look: does a range table of this query, its subqueries in
+// FROM or its CTEs name a relation of a tenant schema?  Sublinks hide their
+// queries in expressions: a query with sublinks gets the full walk.  (A tenant
+// function called from a query that names no tenant relation is therefore
+// not normalised: the query keeps core's identifier, one entry per tenant.)
+bool MayNameTenantObjects(Query *query, SwapList *swaps) {
+	if (query->hasSubLinks)
+		return true;
+	ListCell *cell;
+	foreach (cell, query->rtable) {
+		auto *rte = static_cast<RangeTblEntry *>(lfirst(cell));
+		if (rte->rtekind == RTE_RELATION) {
+			if (rte->relid < FirstNormalObjectId)
+				continue;
+			Oid namespace_oid = get_rel_namespace(rte->relid);
+			if (OidIsValid(namespace_oid) && IsTenantNamespace(swaps, namespace_oid))
+				return true;
+		} else if (rte->rtekind == RTE_SUBQUERY && MayNameTenantObjects(rte->subquery, swaps)) {
+			return true;
+		}
+	}
+	foreach (cell, query->cteList) {
+		auto *cte = static_cast<CommonTableExpr *>(lfirst(cell));
+		if (IsA(cte->ctequery, Query) && MayNameTenantObjects(reinterpret_cast<Query *>(cte->ctequery), swaps))
+			return true;
+	}
+	return false;
+}
+
 // Puts the swapped OIDs back.
 void RestoreSwaps(SwapList *swaps) {
 	ListCell *field;
@@ -172,6 +201,8 @@ void RestoreSwaps(SwapList *swaps) {
 // leaves it alone when the query names no tenant object.
 void NormaliseQueryId(Query *query, const char *source_text) {
 	SwapList swaps;
+	if (!MayNameTenantObjects(query, &swaps))
+		return;
 	(void)query_tree_walker(query, AsWalker(SwapWalker), &swaps, QTW_EXAMINE_RTES_BEFORE);
 	if (swaps.fields == NIL)
 		return;

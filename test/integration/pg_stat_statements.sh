@@ -7,7 +7,8 @@
 # workload runs in every tenant: simple protocol (psql) -- a query with a
 # literal that differs per tenant, two queries of the same shape on the
 # tenant's two tables, a schema-qualified join naming the tenant's schema, a
-# query on a shared table in public, a call of the tenant's own function, an
+# query on a shared table in public, a call of the tenant's own function
+# on its table, a tenant table read only in a sublink, an
 # INSERT ... ON CONFLICT ON CONSTRAINT -- and extended protocol (pgbench -M
 # prepared).  Asserted:
 #  * normalised: each tenant query is ONE entry with calls = 20 (pgbench: 60);
@@ -71,7 +72,8 @@ workload() {
 			-c "SELECT count(*) FROM wellness_logs" \
 			-c "SELECT count(*) FROM t_$i.employees e JOIN t_$i.wellness_logs w ON w.employee_id = e.id" \
 			-c "SELECT count(*) FROM public.shared_t WHERE v <> 'SHARED-LITERAL-$i'" \
-			-c "SELECT minutes_total($i)" \
+			-c "SELECT minutes_total(count(*)::int) FROM employees" \
+			-c "SELECT (SELECT count(*) FROM wellness_logs)" \
 			-c "INSERT INTO employees (email, full_name) VALUES ('e@t_$i', 'LITERAL-OF-t_$i') ON CONFLICT ON CONSTRAINT employees_email_key DO NOTHING" \
 			>/dev/null ||
 			fail "the workload failed in tenant t_$i"
@@ -93,14 +95,15 @@ EMP='^SELECT count\(\*\) FROM employees$'
 LOGS='^SELECT count\(\*\) FROM wellness_logs$'
 JOIN='^SELECT count\(\*\) FROM t_[0-9]+\.employees e JOIN'
 SHARED='^SELECT count\(\*\) FROM public\.shared_t'
-FUNC='^SELECT minutes_total\(\$1\)$'
+FUNC='^SELECT minutes_total\(count\(\*\)::int\) FROM employees$'
 CONFLICT='^INSERT INTO employees .* ON CONFLICT ON CONSTRAINT employees_email_key DO NOTHING$'
+SUBLINK='^SELECT \(SELECT count\(\*\) FROM wellness_logs\)$'
 BENCH='^SELECT max\(full_name\) FROM employees WHERE email <> \$1$'
 
 # assert_normalised ORDER: one entry per query, every tenant's calls in it
 assert_normalised() {
 	local order=$1 pattern got
-	for pattern in "$LIT" "$EMP" "$LOGS" "$JOIN" "$SHARED" "$FUNC" "$CONFLICT"; do
+	for pattern in "$LIT" "$EMP" "$LOGS" "$JOIN" "$SHARED" "$FUNC" "$CONFLICT" "$SUBLINK"; do
 		got=$(stat "$pattern")
 		[ "$got" = "1 $N" ] || fail "($order) '$pattern': expected 1 entry with $N calls, got '$got' (entries calls)"
 	done
@@ -154,7 +157,7 @@ echo "$name: pg_stat_activity.query_id of a running tenant query is its entry's 
 
 # --- control: normalisation off ----------------------------------------------
 workload off
-for pattern in "$LIT" "$EMP" "$LOGS" "$JOIN" "$FUNC" "$CONFLICT"; do
+for pattern in "$LIT" "$EMP" "$LOGS" "$JOIN" "$FUNC" "$CONFLICT" "$SUBLINK"; do
 	got=$(stat "$pattern")
 	[ "$got" = "$N $N" ] || fail "control: with normalize_query_id off, '$pattern' gave '$got' (entries calls), expected $N entries: the test would not see the problem"
 done
