@@ -5,6 +5,7 @@
 #include "isolation_hooks.hpp"
 #include "provisioning.hpp"
 #include "query_guard.hpp"
+#include "query_id.hpp"
 #include "tenant_context.hpp"
 #include "tenant_label.hpp"
 #include "tenant_plans.hpp"
@@ -29,10 +30,16 @@ void _PG_init(void) {
 	wellness_tenancy::DefineTenantPlanSettings();
 	wellness_tenancy::DefineTenantSettings();
 	wellness_tenancy::DefineTokenSettings();
+	wellness_tenancy::DefineQueryIdSettings();
 	wellness_tenancy::RegisterTenantRegistryCallbacks();
 	wellness_tenancy::RegisterTenantLabelProvider();
 	wellness_tenancy::InstallIsolationHooks();
 	wellness_tenancy::InstallQueryGuard();
+	wellness_tenancy::InstallQueryIdHook();
+	// Last, after every DefineCustom*Variable (some are defined by the
+	// Install* calls): reserving the prefix removes the placeholders of
+	// settings not defined yet, with the values postgresql.conf gave them.
+	MarkGUCPrefixReserved("wellness_tenancy");
 }
 
 } // extern "C"

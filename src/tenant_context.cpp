@@ -314,7 +314,9 @@ void DefineTenantSettings() {
 	DefineCustomStringVariable(
 	    "wellness_tenancy.app_role", "The role tenant schemas are granted to at provisioning.",
 	    nullptr, &app_role_setting, "wellness_app", PGC_SUSET, 0, nullptr, nullptr, nullptr);
-	MarkGUCPrefixReserved("wellness_tenancy");
+	// The prefix is reserved at the end of _PG_init, once every setting is
+	// defined: reserving it drops the values (postgresql.conf, -c) of the
+	// settings not yet defined.
 
 	tenant_guc = FindStringSetting(kTenantSetting);
 	previous_emit_log = emit_log_hook;
