@@ -59,6 +59,7 @@ SELECT set_config('wellness_tenancy.tenant', 'iso_a', false);
 SELECT wt_current_tenant() IS NULL AS still_none;
 SELECT wt_set_tenant('iso_a');
 SELECT wt_set_tenant('iso_a', true);             -- outside a transaction block: refused here
+SET LOCAL wellness_tenancy.tenant = 'iso_a';      -- likewise
 BEGIN;
 SET wellness_tenancy.tenant = 'iso_a';
 COMMIT;

@@ -475,6 +475,16 @@ void CheckTenantSetStatement(const VariableSetStmt *stmt) {
 		         errdetail("wellness_tenancy.tenant_lock (or local_tenant_only) is on: a transaction that has "
 		                   "entered a tenant can neither switch to another nor leave it."),
 		         errhint("End the transaction (COMMIT or ROLLBACK); the tenant ends with it.")));
+	// SET LOCAL outside a transaction block sets nothing (PostgreSQL only
+	// warns): under local_tenant_only the statements that follow would run
+	// without the tenant the application meant to set.
+	if (local_tenant_only && names_tenant && stmt->is_local && stmt->kind == VAR_SET_VALUE && !IsTransactionBlock())
+		ereport(ERROR,
+		        (errcode(ERRCODE_NO_ACTIVE_SQL_TRANSACTION),
+		         errmsg("SET LOCAL wellness_tenancy.tenant outside a transaction block sets no tenant"),
+		         errdetail("wellness_tenancy.local_tenant_only is on: the tenant would end with this statement, "
+		                   "and the statements that follow would run without one."),
+		         errhint("Run it after BEGIN, in the transaction whose statements it is for.")));
 	if (!local_tenant_only || stmt->is_local || stmt->name == nullptr ||
 	    strcmp(stmt->name, kTenantSetting) != 0)
 		return;

@@ -117,6 +117,11 @@ void BeginTenantPlan(Node *statement, TenantPlanSwap *swap) {
 	for (int i = 0; i < active_count; i++)
 		if (active_swaps[i]->entry == prepared)
 			return;
+	// Analysed under the search path in force (prepared in this tenant's
+	// context, the pinned case): PostgreSQL re-uses it as it is.
+	if (prepared->plansource->search_path != nullptr &&
+	    OverrideSearchPathMatchesCurrent(prepared->plansource->search_path))
+		return;
 	if (memo == nullptr) {
 		HASHCTL ctl;
 		memset(&ctl, 0, sizeof(ctl));
@@ -192,7 +197,18 @@ void EndTenantPlan(TenantPlanSwap *swap) {
 	auto *entry = static_cast<MemoEntry *>(swap->memo);
 	entry->in_use--;
 	if (!swap->restored) {
-		static_cast<PreparedStatement *>(swap->entry)->plansource = static_cast<CachedPlanSource *>(swap->original);
+		auto *original = static_cast<CachedPlanSource *>(swap->original);
+		auto *copy = static_cast<CachedPlanSource *>(swap->copy);
+		static_cast<PreparedStatement *>(swap->entry)->plansource = original;
+		// What the copies learnt about custom against generic plans goes to
+		// the statement's own plan source, so that the next tenant's copy
+		// (CopyCachedPlan copies it) starts from it instead of making five
+		// custom plans first: a backend serving many tenants executes each
+		// tenant's copy a few times only.
+		if (copy->num_custom_plans > original->num_custom_plans) {
+			original->num_custom_plans = copy->num_custom_plans;
+			original->total_custom_cost = copy->total_custom_cost;
+		}
 		return;
 	}
 	// Deallocated while it ran: the statement's own plan source went with
