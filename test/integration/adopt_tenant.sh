@@ -12,9 +12,11 @@
 #   (c) umbrella, ahead of the target's migrations: refused (55000), with and
 #       without a schema_version, and nothing is registered or granted;
 #   (d) globex again: already registered (42710);
-# plus: a schema without the tenant label (42809), a wrong schema_version
-# given (55000), and tenant context (42501) are refused, and every refusal
-# leaves the registry as it was.
+# plus: a table the DBA added is adopted only with allow_extra_objects (and
+# its drift accepted), a trigger and function beyond the template never; a
+# schema without the tenant label (42809), a wrong schema_version given
+# (55000), and tenant context (42501) are refused, and every refusal leaves
+# the registry as it was.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source test/lib/integration.sh adopt_tenant
@@ -27,10 +29,14 @@ migration4="SELECT wt_add_migration(4, 'step goals', 'CREATE TABLE step_goals (e
 q -d src -c "SET client_min_messages = warning" -c "CREATE EXTENSION wellness_tenancy" -c "$migration2" \
 	-c "SELECT wt_create_tenant('Globex', 'globex'), wt_create_tenant('Hooli', 'hooli')" \
 	-c "INSERT INTO globex.employees (email, full_name, department) VALUES ('ceo@globex.example', 'SECRET-GLOBEX', 'board')" \
-	-c "INSERT INTO hooli.employees (email, full_name) VALUES ('ceo@hooli.example', 'SECRET-HOOLI')" >/dev/null
+	-c "INSERT INTO hooli.employees (email, full_name) VALUES ('ceo@hooli.example', 'SECRET-HOOLI')" \
+	-c "SELECT wt_create_tenant('Initech', 'initech'), wt_create_tenant('Trojan', 'trojan')" \
+	-c "CREATE TABLE initech.badges (id int PRIMARY KEY, name text)" \
+	-c "CREATE FUNCTION trojan.copy_row() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'" \
+	-c "CREATE TRIGGER copy_row BEFORE INSERT ON trojan.employees FOR EACH ROW EXECUTE FUNCTION trojan.copy_row()" >/dev/null
 q -d ahead -c "SET client_min_messages = warning" -c "CREATE EXTENSION wellness_tenancy" -c "$migration2" -c "$migration3" \
 	-c "$migration4" -c "SELECT wt_create_tenant('Umbrella', 'umbrella')" >/dev/null
-for t in globex hooli; do pg_dump -Fc -n "$t" -f "$work/$t.dump" src; done
+for t in globex hooli initech trojan; do pg_dump -Fc -n "$t" -f "$work/$t.dump" src; done
 pg_dump -Fc -n umbrella -f "$work/umbrella.dump" ahead
 
 q -d dst -c "SET client_min_messages = warning" -c "CREATE EXTENSION wellness_tenancy" -c "$migration2" \
@@ -47,6 +53,7 @@ refused() {
 	grep -q "$pattern" <<<"$out" || fail "expected '$pattern': $out"
 	grep -q "HINT:" <<<"$out" || fail "no hint: $out"
 	echo "   refused ($state): $(grep -m1 ERROR <<<"$out")"
+	grep -m1 DETAIL <<<"$out" | sed 's/^/      /' || true
 }
 
 echo "== (a) globex at the target's latest version"
@@ -111,6 +118,29 @@ refused 55000 'schema "umbrella" is at version 4, ahead of the local tenant migr
 out=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'acme'" -c "SELECT count(*) FROM umbrella.employees" -c "COMMIT")
 grep -q 'not registered in this database' <<<"$out" || fail "the refused schema is reachable: $out"
 echo "   refused, registry unchanged, the schema stays refused to tenants"
+
+echo "== objects added by hand"
+# A table the DBA added: refused as it is, adopted with allow_extra_objects,
+# then reported by wt_tenant_drift() until accepted.
+restore initech
+refused 55000 'schema "initech" matches no local tenant migration version' -c "SELECT wt_adopt_tenant('initech', 'Initech')"
+[ "$(q -d dst -c "SELECT wt_adopt_tenant('initech', 'Initech', allow_extra_objects => true)" 2>/dev/null)" = 2 ] ||
+	fail "initech not adopted with allow_extra_objects"
+[ "$(q -d dst -c "SELECT string_agg(problem, ',' ORDER BY problem) FROM wt_tenant_drift() WHERE schema_name = 'initech'")" = "behind on migrations,extra table" ] ||
+	fail "initech's drift: $(q -d dst -c 'SELECT * FROM wt_tenant_drift()')"
+q -d dst -c "SELECT wt_accept_drift('initech', 'extra table', 'badge printing, owned by the DBA')" >/dev/null
+[ "$(q -d dst -c "SELECT string_agg(problem, ',') FROM wt_tenant_drift() WHERE schema_name = 'initech'")" = "behind on migrations" ] ||
+	fail "initech's accepted drift still reported"
+echo "   a DBA's table: refused as is, adopted with allow_extra_objects, its drift accepted"
+# A trigger (and its function) beyond the template would run in the tenant's
+# context: refused even with allow_extra_objects.
+restore trojan
+before=$(registry)
+refused 55000 'schema "trojan" matches no local tenant migration version' \
+	-c "SELECT wt_adopt_tenant('trojan', 'Trojan', allow_extra_objects => true)"
+out=$(psql -X -q -At -d dst -c "SELECT wt_adopt_tenant('trojan', 'Trojan', allow_extra_objects => true)" 2>&1 || true)
+grep -q 'function trojan.copy_row(): not in the template; trigger employees.copy_row: not in the template' <<<"$out" || fail "the detail does not name the trigger: $out"
+[ "$(registry)" = "$before" ] || fail "a refused adoption changed the registry: $(registry)"
 
 echo "== a schema that is not a tenant's"
 q -d dst -c "CREATE SCHEMA lookalike" -c "CREATE TABLE lookalike.employees (id int)" -c "CREATE TABLE lookalike.wellness_logs (id int)"

@@ -8,9 +8,9 @@
 #       restore into a new data directory, started (archive recovery);
 #   (c) pg_dumpall --globals-only + pg_dump -Fc, restored with
 #       pg_restore --exit-on-error into a fresh cluster (globals first, a
-#       database from template0); CONTROL: the same restore into a cluster
-#       without the globals stops at the first grant to the missing app role,
-#       and no app role exists there to log in.
+#       database from template0); CONTROL, before the globals are
+#       restored there: the same restore stops at the first grant to the
+#       missing app role, and no app role exists to log in.
 # Each restored copy must hold the same registry, migrations, accepted drift
 # and tenant data (diffed), report the same drift, and enforce isolation: the
 # app role is served its own tenant, refused another tenant (42501), and
@@ -160,6 +160,18 @@ grep -q "ALTER ROLE wellness_app SET session_preload_libraries TO 'wellness_tena
 	fail "the globals lack the app role's session_preload_libraries"
 pg_dump -p "$live_PORT" -Fc -f "$work/wellness.dump" wellness
 cluster_start fresh
+# CONTROL first, while this cluster has no globals: the same restore stops at
+# the first grant to the missing app role, and no app role can log in.
+q -p "$fresh_PORT" -d postgres -c "CREATE DATABASE without_globals TEMPLATE template0"
+if pg_restore -p "$fresh_PORT" --exit-on-error -d without_globals "$work/wellness.dump" >"$work/bare.log" 2>&1; then
+	fail "pg_restore without the globals succeeded"
+fi
+grep -q 'role "wellness_app" does not exist' "$work/bare.log" || { cat "$work/bare.log"; fail "unexpected pg_restore failure"; }
+echo "   CONTROL without the globals: pg_restore stopped: $(grep -m1 'ERROR' "$work/bare.log" | sed 's/^.*ERROR: *//')"
+out=$(psql -X -q -At -p "$fresh_PORT" -d without_globals -U wellness_app -c "SELECT 1" 2>&1 || true)
+grep -q 'role "wellness_app" does not exist' <<<"$out" || fail "the app role exists without the globals: $out"
+echo "   and the app role cannot log in: $(grep -m1 FATAL <<<"$out" | sed 's/^.*FATAL: *//')"
+q -p "$fresh_PORT" -d postgres -c "DROP DATABASE without_globals"
 # Globals first: every role but the bootstrap superuser, which exists already.
 psql -X -q -p "$fresh_PORT" -d postgres -f "$work/globals.sql" >"$work/globals.log" 2>&1 || true
 [ "$(grep -c ERROR "$work/globals.log")" = 1 ] && grep -q 'role "postgres" already exists' "$work/globals.log" ||
@@ -168,16 +180,4 @@ q -p "$fresh_PORT" -d postgres -c "CREATE DATABASE wellness TEMPLATE template0"
 pg_restore -p "$fresh_PORT" --exit-on-error -d wellness "$work/wellness.dump" >"$work/restore.log" 2>&1 ||
 	{ cat "$work/restore.log"; fail "pg_restore --exit-on-error into the fresh cluster"; }
 verify pg_restore "$fresh_PORT"
-
-echo "== CONTROL: the same restore without the globals (${SECONDS}s)"
-cluster_start bare
-q -p "$bare_PORT" -d postgres -c "CREATE DATABASE wellness TEMPLATE template0"
-if pg_restore -p "$bare_PORT" --exit-on-error -d wellness "$work/wellness.dump" >"$work/bare.log" 2>&1; then
-	fail "pg_restore without the globals succeeded"
-fi
-grep -q 'role "wellness_app" does not exist' "$work/bare.log" || { cat "$work/bare.log"; fail "unexpected pg_restore failure"; }
-echo "   stopped: $(grep -m1 'ERROR' "$work/bare.log" | sed 's/^.*ERROR: *//')"
-out=$(psql -X -q -At -p "$bare_PORT" -d wellness -U wellness_app -c "SELECT 1" 2>&1 || true)
-grep -q 'role "wellness_app" does not exist' <<<"$out" || fail "the app role exists without the globals: $out"
-echo "   and the app role cannot log in: $(grep -m1 FATAL <<<"$out" | sed 's/^.*FATAL: *//')"
 echo "$name: PASS"

@@ -9,8 +9,11 @@
 -- then the app role's grants as provisioning gives them.  One transaction:
 -- a refusal leaves nothing behind.  A schema ahead of the local migrations,
 -- or matching none of them, is refused (55000) with the differences.  With
--- allow_extra_objects, objects beyond the template (a DBA's tables) do not
--- prevent a match; wt_tenant_drift() reports them until wt_accept_drift().
+-- allow_extra_objects, tables, sequences, indexes and constraints beyond the
+-- template (a DBA's tables) do not prevent a match; wt_tenant_drift()
+-- reports the tables until wt_accept_drift().  Code beyond the template
+-- (triggers, functions, views, types) always does: it would run, or be
+-- read, in the tenant's context unreviewed.
 -- Returns the version adopted; CALL wt_run_migrations() brings an older one
 -- up to date.
 CREATE FUNCTION @extschema@.wt_adopt_tenant(schema_name name, company_name text,
@@ -91,7 +94,12 @@ BEGIN
                pg_catalog.count(*) FILTER (WHERE d.what = 'missing') AS missing,
                pg_catalog.count(*) FILTER (WHERE d.what = 'different definition') AS different,
                pg_catalog.count(*) FILTER (WHERE d.what = 'not in the template') AS extra,
-               pg_catalog.string_agg(pg_catalog.format('%s %s: %s', d.kind, d.name, d.what), '; '
+               pg_catalog.count(*) FILTER (WHERE d.what = 'not in the template'
+                                             AND d.kind NOT IN ('table', 'partitioned table', 'sequence', 'index',
+                                                                'partitioned index', 'constraint')) AS extra_code,
+               pg_catalog.string_agg(pg_catalog.format('%s %s: %s', d.kind,
+                                                            pg_catalog.replace(d.name, '@schema@.', pg_catalog.quote_ident(tenant_schema) || '.'),
+                                                            d.what), '; '
                                      ORDER BY d.what, d.kind, d.name) AS differences
           FROM (SELECT m.version FROM @extschema@.tenant_migrations m
                  WHERE wanted IS NULL OR m.version = wanted) v
@@ -109,7 +117,8 @@ BEGIN
          GROUP BY v.version
          ORDER BY v.version DESC
     LOOP
-        IF candidate.missing = 0 AND candidate.different = 0 AND (candidate.extra = 0 OR allow_extra_objects) THEN
+        IF candidate.missing = 0 AND candidate.different = 0
+           AND (candidate.extra = 0 OR (allow_extra_objects AND candidate.extra_code = 0)) THEN
             adopted := candidate.version;
             EXIT;
         END IF;
@@ -124,19 +133,19 @@ BEGIN
             RAISE EXCEPTION 'schema "%" is not at tenant migration version %', tenant_schema, wanted
                 USING ERRCODE = 'object_not_in_prerequisite_state',
                       DETAIL = pg_catalog.format('Against the template at version %s: %s.', wanted, best.differences),
-                      HINT = 'Adopt it without schema_version to have its version found; objects added by hand are allowed with allow_extra_objects => true.';
+                      HINT = 'Adopt it without schema_version to have its version found; tables added by hand are allowed with allow_extra_objects => true, triggers, functions, views and types never.';
         ELSIF best.version = latest AND best.missing = 0 THEN
             RAISE EXCEPTION 'schema "%" is ahead of the local tenant migrations', tenant_schema
                 USING ERRCODE = 'object_not_in_prerequisite_state',
                       DETAIL = pg_catalog.format('It has everything of the template at the latest local version %s, and more: %s.',
                                                  latest, best.differences),
-                      HINT = 'Register the migrations of the database it comes from here first (wt_add_migration, the same versions and DDL), then adopt it.  If the extra objects were added by hand, adopt it with allow_extra_objects => true.';
+                      HINT = 'Register the migrations of the database it comes from here first (wt_add_migration, the same versions and DDL), then adopt it.  Tables added by hand are allowed with allow_extra_objects => true; triggers, functions, views and types beyond the template never are.';
         ELSE
             RAISE EXCEPTION 'schema "%" matches no local tenant migration version', tenant_schema
                 USING ERRCODE = 'object_not_in_prerequisite_state',
                       DETAIL = pg_catalog.format('Closest: the template at version %s, against which: %s.',
                                                  best.version, best.differences),
-                      HINT = 'The database it comes from may have tenant migrations this one lacks (register them here with wt_add_migration, the same versions and DDL), or the schema was changed by hand (objects added by hand are allowed with allow_extra_objects => true).';
+                      HINT = 'The database it comes from may have tenant migrations this one lacks (register them here with wt_add_migration, the same versions and DDL), or the schema was changed by hand (tables added by hand are allowed with allow_extra_objects => true; triggers, functions, views and types beyond the template never are).';
         END IF;
     END IF;
 
