@@ -3,7 +3,8 @@
 -- extra template table, missing grant (schema, table, sequence, default
 -- privileges), an unregistered schema
 -- that looks like a tenant, a tenant behind on migrations, a missing app
--- role.  Runs in a database of its own, so that "no rows" means the whole
+-- role; drift accepted as intended (wt_accept_drift) is left out.  Runs in
+-- a database of its own, so that "no rows" means the whole
 -- database.
 \set case_db ops_drift_db
 \i sql/include/case_database.psql
@@ -41,6 +42,27 @@ UPDATE tenants SET schema_version = 1 WHERE schema_name = 'dr_8';  -- behind
 UPDATE tenants SET schema_version = 99 WHERE schema_name = 'dr_9'; -- unknown version
 SELECT * FROM wt_tenant_drift();
 
+-- Drift marked as intended: an accepted row is left out, with its reason
+-- kept; taken back, it is reported again.
+SELECT wt_accept_drift('dr_3', 'extra table', 'step counter of the pilot, owned by the DBA') AS accepted;
+SELECT wt_accept_drift('dr_5', 'missing grant', 'this client reports only',
+                       'INSERT, DELETE on table dr_5.employees for role wellness_app') AS accepted;
+SELECT * FROM wt_tenant_drift() WHERE schema_name IN ('dr_3', 'dr_5');
+SELECT schema_name, problem, detail, reason, accepted_by FROM tenant_drift_accepted ORDER BY 1;
+-- Acceptance covers exactly what was accepted: another extra table is reported.
+CREATE TABLE dr_3.heart_rates (at timestamptz PRIMARY KEY, bpm int);
+SELECT * FROM wt_tenant_drift() WHERE schema_name = 'dr_3';
+DROP TABLE dr_3.heart_rates;
+-- Only what is reported now (not a tenant without that drift, not what is
+-- accepted already), and only with a reason.
+SELECT wt_accept_drift('dr_4', 'extra table', 'nothing of the kind');
+SELECT wt_accept_drift('dr_3', 'extra table', 'accepted already');
+SELECT wt_accept_drift('lookalike', 'unregistered schema', ' ');
+-- Taken back: reported again.
+SELECT wt_unaccept_drift('dr_3') AS unaccepted;
+SELECT * FROM wt_tenant_drift() WHERE schema_name = 'dr_3';
+SELECT wt_accept_drift('dr_3', 'extra table', 'step counter of the pilot, owned by the DBA') AS accepted;
+
 -- An app role that does not exist is one problem, not one per tenant or table.
 SET wellness_tenancy.app_role = 'no_such_role';
 SELECT * FROM wt_tenant_drift() WHERE schema_name IS NULL;
@@ -63,6 +85,22 @@ SELECT * FROM wt_tenant_drift();
 \echo :LAST_ERROR_SQLSTATE
 RESET wellness_tenancy.tenant;
 SELECT has_function_privilege('wellness_app', 'wt_tenant_drift()', 'EXECUTE') AS app_may_call;
+-- Accepting and taking back drift: not from tenant context (the control: the
+-- same call without a tenant works), not for PUBLIC.
+SET wellness_tenancy.tenant = 'dr_3';
+SELECT wt_unaccept_drift('dr_3');
+\echo :LAST_ERROR_SQLSTATE
+SELECT wt_accept_drift('dr_4', 'missing grant', 'intended');
+\echo :LAST_ERROR_SQLSTATE
+RESET wellness_tenancy.tenant;
+SELECT wt_unaccept_drift('dr_3') AS unaccepted;
+SELECT has_function_privilege('wellness_app', 'wt_accept_drift(text, text, text, text)', 'EXECUTE') AS app_may_accept,
+       has_function_privilege('wellness_app', 'wt_unaccept_drift(text, text, text)', 'EXECUTE') AS app_may_unaccept,
+       has_table_privilege('wellness_app', 'tenant_drift_accepted', 'SELECT') AS app_may_read;
+-- A dropped tenant's accepted drift goes with it.
+SELECT wt_suspend_tenant('dr_5');
+SELECT wt_drop_tenant('dr_5');
+SELECT count(*) AS dr_5_accepted FROM tenant_drift_accepted WHERE schema_name = 'dr_5';
 
 \c :regress_db
 SET client_min_messages = warning;

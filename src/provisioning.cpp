@@ -789,6 +789,29 @@ Datum wt_report_relocated_tenant(PG_FUNCTION_ARGS) {
 	PG_RETURN_VOID();
 }
 
+// wt_internal.grant_app_role(schema_name): the app role's privileges on an
+// existing tenant schema exactly as provisioning grants them (the registry's
+// directory columns, the module at the role's login, USAGE, DML on tables and
+// sequences, default privileges; only what is missing), for wt_adopt_tenant(),
+// so that the grant rules exist once.  Administration: refused in tenant
+// context.
+PG_FUNCTION_INFO_V1(wt_grant_app_role);
+Datum wt_grant_app_role(PG_FUNCTION_ARGS) {
+	const char *schema_name = BeginTenantCall(fcinfo, "grant the app role a tenant schema");
+	if (!OidIsValid(get_namespace_oid(schema_name, true)))
+		ereport(ERROR, (errcode(ERRCODE_UNDEFINED_SCHEMA), errmsg("schema \"%s\" does not exist", schema_name),
+		                errdetail("The app role is granted an existing tenant schema."),
+		                errhint("Restore or provision the schema first.")));
+	AsTenantAdministration([&] {
+		const char *role = RequireAppRole();
+		RequireModuleAtLogin(role);
+		GrantRegistryToAppRole(role);
+		GrantAppRole(schema_name);
+	});
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
 PG_FUNCTION_INFO_V1(wt_derive_schema_name);
 Datum wt_derive_schema_name(PG_FUNCTION_ARGS) {
 	const char *company_name = text_to_cstring(PG_GETARG_TEXT_PP(0));

@@ -9,6 +9,7 @@ packages=(
 	postgresql-15            # server binaries and contrib modules (pg_stat_statements)
 	postgresql-server-dev-15 # PGXS, server headers, pg_config
 	pgbouncer                # pooling tests (transaction mode)
+	pgbackrest               # backup.sh: stanza, full backup, restore (docs/backup.md)
 	build-essential g++ make
 	cmake
 	libgtest-dev             # GoogleTest for test/unit

@@ -3,9 +3,9 @@
 # whose registry does not list it: it carries the wellness_tenancy security
 # label, so every tenant context (and a require_tenant session) is refused,
 # while a DBA without a tenant reaches it (the control: the data is there and
-# the app role holds the restored grants).  Registering it (INSERT INTO
-# tenants with its schema_version) makes it an ordinary tenant.  Only
-# superusers may change the label.
+# the app role holds the restored grants).  Adopting it (wt_adopt_tenant,
+# which finds its version from its structure; adopt_tenant.sh tests it in
+# full) makes it an ordinary tenant.  Only superusers may change the label.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source test/lib/integration.sh restored_schema
@@ -51,7 +51,7 @@ grep -q 'only superusers may change the tenant label' <<<"$out" || fail "label r
 
 echo "== registered: the restored schema becomes an ordinary tenant"
 version=$(q -d src -c "SELECT schema_version FROM tenants WHERE schema_name = 'globex'")
-q -d dst -c "INSERT INTO tenants (company_name, schema_name, schema_version) VALUES ('Globex', 'globex', $version)"
+[ "$(q -d dst -c "SELECT wt_adopt_tenant('globex', 'Globex')")" = "$version" ] || fail "globex not adopted at version $version"
 out=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'globex'" -c "SELECT full_name FROM globex.employees" -c "COMMIT")
 [ "$out" = SECRET-GLOBEX ] || fail "the registered tenant cannot read its own data: $out"
 out=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'acme'" -c "SELECT full_name FROM globex.employees" -c "COMMIT")

@@ -1,4 +1,5 @@
--- 1.2: also Citus-specific drift (wt_internal.citus_tenant_drift).
+-- 1.2: also Citus-specific drift (wt_internal.citus_tenant_drift); drift
+-- marked as intended (wt_accept_drift, tenant_drift_accepted) is left out.
 -- Every difference between the registry and the catalog; no rows when all is
 -- well.  Which tables a tenant should have comes from building the template
 -- (every migration up to the tenant's version) in a scratch schema that is
@@ -131,6 +132,8 @@ BEGIN
         SELECT c.schema_name, c.problem, c.detail FROM wt_internal.citus_tenant_drift() c
     )
     SELECT p.schema_name, p.problem, p.detail FROM problems p
+    WHERE NOT EXISTS (SELECT 1 FROM @extschema@.tenant_drift_accepted a
+                       WHERE a.schema_name = p.schema_name AND a.problem = p.problem AND a.detail = p.detail)
     ORDER BY p.schema_name COLLATE "C" NULLS FIRST, p.problem, p.detail;
 END
 $fn$;
