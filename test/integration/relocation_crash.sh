@@ -78,16 +78,17 @@ restart() {
 # (instance down, tenant suspended during the switch) are retried with the
 # next key: an unacknowledged key may or may not be there, never twice.
 writer() {
-	local tenant=$1 instance=east n=0 out moved
+	local tenant=$1 instance=east n=0 out moved key
 	exec >"$work/$tenant.writer" 2>&1
 	while [ ! -e "$work/stop-$tenant" ]; do
 		n=$((n + 1))
+		key=k-$CASE-$n
 		if out=$(psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "${PORT_OF[$instance]}" -U wellness_app -d "$DB" \
 			-c "SELECT wt_set_tenant('$tenant')" \
 			-c "INSERT INTO wellness_logs (employee_id, activity_type, duration_minutes, log_date, notes)
-			    SELECT id, 'walk', $n, current_date, 'k-$n' FROM employees ORDER BY email LIMIT 1 RETURNING 'ok'" 2>&1) &&
+			    SELECT id, 'walk', $n, current_date, '$key' FROM employees ORDER BY email LIMIT 1 RETURNING 'ok'" 2>&1) &&
 			grep -qx ok <<<"$out"; then
-			echo "k-$n $instance" >>"$work/$tenant.acks"
+			echo "$key $instance" >>"$work/$tenant.acks"
 		else
 			moved=$(sed -n 's/.*has moved to instance "\([a-z]*\)".*/\1/p' <<<"$out" | head -n 1)
 			[ -n "$moved" ] && instance=$moved
@@ -96,13 +97,15 @@ writer() {
 	done
 }
 WRITER=
+CASE=0
 start_writer() {
+	CASE=$((CASE + 1))
 	rm -f "$work/stop-$1" "$work/$1.acks"
 	writer "$1" &
 	WRITER=$!
 	# a few acknowledged writes before anything happens
 	for _ in $(seq 1 100); do
-		[ "$(wc -l <"$work/$1.acks" 2>/dev/null || echo 0)" -ge 3 ] && return 0
+		[ -e "$work/$1.acks" ] && [ "$(wc -l <"$work/$1.acks")" -ge 3 ] && return 0
 		sleep 0.05
 	done
 	fail "writer of $1 gets no write acknowledged"
@@ -178,7 +181,7 @@ check_case() { # check_case LABEL TENANT HOME OTHER REFUSAL
 	local label=$1 tenant=$2 home=$3 other=$4 refusal=$5 missing twice
 	serves "$home" "$tenant" || fail "$label: $home does not serve $tenant"
 	refuses "$other" "$tenant" "$refusal" || fail "$label: $other does not refuse $tenant with /$refusal/"
-	qp "${PORT_OF[$home]}" -c "SELECT notes, count(*) FROM $tenant.wellness_logs WHERE notes LIKE 'k-%' GROUP BY notes" \
+	qp "${PORT_OF[$home]}" -c "SELECT notes, count(*) FROM $tenant.wellness_logs WHERE notes LIKE 'k-$CASE-%' GROUP BY notes" \
 		>"$work/rows"
 	twice=$(awk -F'|' '$2 != 1' "$work/rows")
 	[ -z "$twice" ] && [ "$(wc -l <"$work/rows")" -gt 0 ] || fail "$label: writes there more than once: $twice"

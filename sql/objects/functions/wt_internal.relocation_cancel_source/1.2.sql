@@ -1,7 +1,8 @@
 -- Cancel, on the target: refuses if the source has handed the tenant over
 -- (never undo a cut-over the source committed); otherwise releases the
 -- source's slots and publication and marks its record cancelled.  Returns
--- NULL, or why the source could not be released (it cannot be reached).
+-- NULL (the connection stays open), or why the source could not be released
+-- (it cannot be reached).
 CREATE FUNCTION wt_internal.relocation_cancel_source(connection_name text, reloc @extschema@.tenant_relocations,
                                                      self text)
     RETURNS text
@@ -33,8 +34,8 @@ BEGIN
                                          ARRAY[$2.id::text]);
     EXCEPTION WHEN OTHERS THEN
         GET STACKED DIAGNOSTICS problem = MESSAGE_TEXT;
+        PERFORM @extschema@.wt_remote_disconnect($1);
     END;
-    PERFORM @extschema@.wt_remote_disconnect($1);
     RETURN problem;
 END
 $fn$;

@@ -27,8 +27,12 @@ BEGIN
                           HINT = 'Its walsender did not end within 10 s: look at pg_stat_replication.';
             END IF;
         END LOOP;
-        PERFORM pg_catalog.pg_drop_replication_slot(slot.slot_name);
-        dropped := dropped + 1;
+        BEGIN
+            PERFORM pg_catalog.pg_drop_replication_slot(slot.slot_name);
+            dropped := dropped + 1;
+        EXCEPTION WHEN undefined_object THEN
+            NULL;  -- an initial-copy worker dropped its own slot meanwhile
+        END;
     END LOOP;
     RETURN dropped;
 END

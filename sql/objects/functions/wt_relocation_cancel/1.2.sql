@@ -9,6 +9,7 @@ CREATE OR REPLACE FUNCTION @extschema@.wt_relocation_cancel(schema_name text)
 AS $fn$
 DECLARE
     tenant_schema text := $1;
+    conn   text := 'wt_relocation_cancel';
     reloc  @extschema@.tenant_relocations;
     problem text;
 BEGIN
@@ -37,15 +38,26 @@ BEGIN
         RETURN;
     END IF;
 
-    problem := wt_internal.relocation_cancel_source('wt_relocation_cancel', reloc, @extschema@.wt_local_instance());
+    problem := wt_internal.relocation_cancel_source(conn, reloc, @extschema@.wt_local_instance());
+    -- stop replicating here (this stops its workers at once), then release
+    -- again what an initial-copy worker may have created on the source meanwhile
+    PERFORM wt_internal.relocation_drop_subscription(reloc.subscription_name, true);
+    IF problem IS NULL THEN
+        BEGIN
+            PERFORM wt_internal.remote_query(conn, 'SELECT wt_internal.relocation_source_release($1::uuid, NULL, NULL)::text',
+                                             ARRAY[reloc.id::text]);
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS problem = MESSAGE_TEXT;
+        END;
+    END IF;
+    PERFORM @extschema@.wt_remote_disconnect(conn);
     IF problem IS NOT NULL THEN
         RAISE WARNING 'could not release the relocation''s objects on instance "%": %', reloc.source_instance, problem
             USING HINT = pg_catalog.format('On "%s": SELECT wt_relocation_cancel(%L);  (its replication slot keeps WAL until then)',
                                            reloc.source_instance, tenant_schema);
     END IF;
-    -- stop replicating here, then the half-provisioned tenant (suspended,
-    -- unless someone resumed it: wt_drop_tenant drops suspended tenants only)
-    PERFORM wt_internal.relocation_drop_subscription(reloc.subscription_name, true);
+    -- the half-provisioned tenant (suspended, unless someone resumed it:
+    -- wt_drop_tenant drops suspended tenants only)
     IF EXISTS (SELECT 1 FROM @extschema@.tenants t WHERE t.schema_name = tenant_schema) THEN
         UPDATE @extschema@.tenants t SET status = 'suspended', updated_at = pg_catalog.now()
          WHERE t.schema_name = tenant_schema AND t.status <> 'suspended';
