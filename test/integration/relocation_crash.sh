@@ -18,10 +18,12 @@
 #    (no write is there twice: a re-applied change would be);
 #  - nothing is left: no replication slot or publication on east, no
 #    subscription or replication origin on west, no relocation still open.
-# Start cases are completed by running the start again (it releases what an
-# interrupted start left on the source) and then cancelling; cut-over cases by
-# running the cut-over again (it completes a switch the source committed, or
-# releases a source that was down at the end).
+# Before the source's commit the step run again is the next boundary's case:
+# a series of interrupted runs on one relocation, checked after each crash
+# (the source serves, the relocation is still open, its subscription
+# enabled), ends with a run that completes (a start, then cancelled; a
+# cut-over) and leaves nothing.  After the source's commit, the cut-over run
+# again completes the switch (or releases a source that was down at the end).
 #
 # RELOCATION_CRASH_CASES="cutover:target_switched/east ..." runs some cases only.
 set -euo pipefail
@@ -31,6 +33,11 @@ source test/lib/integration.sh relocation_crash
 DB=wellness
 LOCK_KEY="hashtext('wellness_tenancy.relocation_fail_at')"
 step() { echo "== $*"; }
+LAPS="" LAST=$EPOCHREALTIME
+lap() { # lap NAME: how long since the previous lap (printed with each case)
+	LAPS+="$1 $(awk -v a="$LAST" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')s "
+	LAST=$EPOCHREALTIME
+}
 qp() { # qp PORT SQL... : one value or rows, unaligned, errors fatal
 	local port=$1
 	shift
@@ -89,6 +96,7 @@ writer() {
 			    SELECT id, 'walk', $n, current_date, '$key' FROM employees ORDER BY email LIMIT 1 RETURNING 'ok'" 2>&1) &&
 			grep -qx ok <<<"$out"; then
 			echo "$key $instance" >>"$work/$tenant.acks"
+			sleep 0.1  # a steady trickle: the machine is shared with the servers
 		else
 			moved=$(sed -n 's/.*has moved to instance "\([a-z]*\)".*/\1/p' <<<"$out" | head -n 1)
 			[ -n "$moved" ] && instance=$moved
@@ -105,7 +113,7 @@ start_writer() {
 	WRITER=$!
 	# a few acknowledged writes before anything happens
 	for _ in $(seq 1 100); do
-		[ -e "$work/$1.acks" ] && [ "$(wc -l <"$work/$1.acks")" -ge 3 ] && return 0
+		[ -s "$work/$1.acks" ] && return 0
 		sleep 0.05
 	done
 	fail "writer of $1 gets no write acknowledged"
@@ -141,10 +149,10 @@ drive() { # drive BOUNDARY SQL: run SQL on west in the background, pausing at BO
 	psql -X -q -At -v VERBOSITY=verbose -h 127.0.0.1 -p "$WEST" -U postgres -d "$DB" \
 		-c "SET wellness_tenancy.relocation_fail_at = '$1:pause'" -c "$2" >"$work/driver.out" 2>&1 &
 	DRIVER=$!
-	for _ in $(seq 1 1500); do
+	for _ in $(seq 1 600); do
 		[ "$(qp "$WEST" -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")" = 1 ] && return 0
 		kill -0 "$DRIVER" 2>/dev/null || { cat "$work/driver.out"; fail "the driver ended before boundary $1"; }
-		sleep 0.02
+		sleep 0.05
 	done
 	cat "$work/driver.out"
 	fail "the driver never reached boundary $1"
@@ -155,11 +163,14 @@ crash_at() {
 	local boundary=$1 side=$2 sql=$3
 	hold_boundaries
 	drive "$boundary" "$sql"
+	lap to-boundary
 	crash "$side"
 	if [ "$side" = east ]; then release_boundaries; fi
 	wait "$DRIVER" && driver_status=ok || driver_status=failed
 	DRIVER= HOLDER=
+	lap crash
 	restart "$side"
+	lap restart
 	echo "  $boundary, $side crashed: the interrupted step $driver_status$(
 		grep -m1 -o 'ERROR:  [0-9A-Z]*: .*' "$work/driver.out" | cut -c1-110 | sed 's/^/ (/; s/$/)/')"
 }
@@ -177,24 +188,56 @@ refuses() { # refuses INSTANCE TENANT PATTERN: the app role is refused there, wi
 	fi
 	grep -Eq "$3" <<<"$out"
 }
-check_case() { # check_case LABEL TENANT HOME OTHER REFUSAL
-	local label=$1 tenant=$2 home=$3 other=$4 refusal=$5 missing twice
-	serves "$home" "$tenant" || fail "$label: $home does not serve $tenant"
-	refuses "$other" "$tenant" "$refusal" || fail "$label: $other does not refuse $tenant with /$refusal/"
-	qp "${PORT_OF[$home]}" -c "SELECT notes, count(*) FROM $tenant.wellness_logs WHERE notes LIKE 'k-$CASE-%' GROUP BY notes" \
+# writes_once LABEL TENANT INSTANCE: every acknowledged write of this case is
+# there exactly once, and no write twice (the acknowledgements are read first:
+# each was committed before the query)
+writes_once() {
+	local label=$1 tenant=$2 instance=$3 missing twice
+	cut -d' ' -f1 "$work/$tenant.acks" | sort >"$work/acked"
+	qp "${PORT_OF[$instance]}" -c "SELECT notes, count(*) FROM $tenant.wellness_logs WHERE notes LIKE 'k-$CASE-%' GROUP BY notes" \
 		>"$work/rows"
 	twice=$(awk -F'|' '$2 != 1' "$work/rows")
-	[ -z "$twice" ] && [ "$(wc -l <"$work/rows")" -gt 0 ] || fail "$label: writes there more than once: $twice"
-	missing=$(cut -d' ' -f1 "$work/$tenant.acks" | sort | comm -23 - <(cut -d'|' -f1 "$work/rows" | sort))
-	[ -z "$missing" ] || fail "$label: acknowledged writes missing on $home: $missing"
-	[ "$(qp "$EAST" -c "SELECT count(*) FROM pg_replication_slots") $(qp "$EAST" -c "SELECT count(*) FROM pg_publication")" = "0 0" ] ||
-		fail "$label: slot or publication left on east: $(qp "$EAST" -c "SELECT slot_name FROM pg_replication_slots")"
-	[ "$(qp "$WEST" -c "SELECT count(*) FROM pg_subscription") $(qp "$WEST" -c "SELECT count(*) FROM pg_replication_origin")" = "0 0" ] ||
-		fail "$label: subscription or origin left on west"
-	[ "$(qp "$EAST" -c "SELECT count(*) FROM tenant_relocations WHERE state = 'copying'")" = 0 ] &&
-		[ "$(qp "$WEST" -c "SELECT count(*) FROM tenant_relocations WHERE state = 'copying'")" = 0 ] ||
-		fail "$label: a relocation is still open"
-	echo "  $label: $home serves $tenant, $other refuses it; $(wc -l <"$work/$tenant.acks") acknowledged writes, each there once; nothing left"
+	[ -z "$twice" ] || fail "$label: writes there more than once: $twice"
+	missing=$(comm -23 "$work/acked" <(cut -d'|' -f1 "$work/rows" | sort))
+	[ -z "$missing" ] || fail "$label: acknowledged writes missing on $instance: $missing"
+	[ -s "$work/acked" ] || fail "$label: no write acknowledged"
+}
+# check_open LABEL TENANT: after a crash before the source's commit (and the
+# failed step): east still serves, west refuses, the relocation is still open
+# on both sides (when it was started) with its subscription enabled
+check_open() {
+	local label=$1 tenant=$2
+	serves east "$tenant" || fail "$label: east does not serve $tenant"
+	refuses west "$tenant" 'not a registered tenant|is suspended' || fail "$label: west does not refuse $tenant"
+	writes_once "$label" "$tenant" east
+	if [ "$(qp "$WEST" -c "SELECT count(*) FROM tenant_relocations WHERE schema_name = '$tenant' AND state = 'copying'")" = 1 ]; then
+		[ "$(qp "$WEST" -c "SELECT s.subenabled FROM pg_subscription s JOIN tenant_relocations r ON r.subscription_name = s.subname
+		                     WHERE r.schema_name = '$tenant' AND r.state = 'copying'")" = t ] ||
+			fail "$label: the relocation's subscription is not enabled"
+	fi
+	lap checks
+	echo "  $label: east serves $tenant, west refuses it; $(wc -l <"$work/acked") acknowledged writes, each there once"
+	[ -z "${RELOCATION_CRASH_TIMES:-}" ] || echo "    ($LAPS)"
+	LAPS=""
+}
+# check_done LABEL TENANT HOME OTHER REFUSAL: after the step was completed (or
+# cancelled): HOME serves, OTHER refuses with REFUSAL, every acknowledged
+# write once on HOME, nothing left on either side
+check_done() {
+	local label=$1 tenant=$2 home=$3 other=$4 refusal=$5
+	serves "$home" "$tenant" || fail "$label: $home does not serve $tenant"
+	refuses "$other" "$tenant" "$refusal" || fail "$label: $other does not refuse $tenant with /$refusal/"
+	writes_once "$label" "$tenant" "$home"
+	[ "$(qp "$EAST" -c "SELECT (SELECT count(*) FROM pg_replication_slots) || ' ' || (SELECT count(*) FROM pg_publication)
+	                     || ' ' || (SELECT count(*) FROM tenant_relocations WHERE state = 'copying')")" = "0 0 0" ] ||
+		fail "$label: slot, publication or open relocation left on east"
+	[ "$(qp "$WEST" -c "SELECT (SELECT count(*) FROM pg_subscription) || ' ' || (SELECT count(*) FROM pg_replication_origin)
+	                     || ' ' || (SELECT count(*) FROM tenant_relocations WHERE state = 'copying')")" = "0 0 0" ] ||
+		fail "$label: subscription, origin or open relocation left on west"
+	lap checks
+	echo "  $label: $home serves $tenant, $other refuses it; $(wc -l <"$work/acked") acknowledged writes, each there once; nothing left"
+	[ -z "${RELOCATION_CRASH_TIMES:-}" ] || echo "    ($LAPS)"
+	LAPS=""
 }
 wait_ready() { # wait_ready TENANT
 	for _ in $(seq 1 600); do
@@ -216,55 +259,86 @@ new_tenant() { # a small tenant on east
 	SQL
 }
 
-# --- start: crash at each boundary, start again, then cancel ------------------------------
-step "wt_relocation_start: each boundary, each side crashed; started again, then cancelled"
-new_tenant starter
-for boundary in $START_BOUNDARIES; do
-	for side in east west; do
-		selected "$boundary" "$side" || continue
-		start_writer starter
-		crash_at "$boundary" "$side" "SELECT wt_relocation_start('starter', 'east')"
-		if [ "$(qp "$WEST" -c "SELECT count(*) FROM tenant_relocations WHERE state = 'copying'")" = 0 ]; then
-			qp "$WEST" -c "SELECT wt_relocation_start('starter', 'east')" >"$work/rerun.out" 2>&1 ||
-				{ cat "$work/rerun.out"; fail "$boundary/$side: the second start failed"; }
-		fi
-		qp "$WEST" -c "SELECT wt_relocation_cancel('starter')" >"$work/cancel.out" 2>&1 ||
-			{ cat "$work/cancel.out"; fail "$boundary/$side: cancel failed"; }
-		stop_writer starter
-		check_case "$boundary/$side" starter east west 'not a registered tenant|does not exist|not registered'
+cutover_again() { # cutover_again LABEL TENANT: run the cut-over again; it completes
+	if ! qp "$WEST" -c "SELECT tenant, write_blocked IS NOT NULL FROM wt_relocation_cutover('$2', timeout => '1 min')" \
+		>"$work/rerun.out" 2>&1; then
+		# a crash after both commits: completed already, nothing to re-run
+		grep -q 'no relocation of tenant "'"$2"'" to this instance is in progress' "$work/rerun.out" &&
+			[ "$(qp "$WEST" -c "SELECT state FROM tenant_relocations WHERE schema_name = '$2'")" = completed ] ||
+			{ cat "$work/rerun.out"; fail "$1: the second cut-over failed"; }
+	fi
+	lap rerun
+}
+moved_on() { # moved_on LABEL TENANT: the writer got writes acknowledged on west, east names west
+	for _ in $(seq 1 200); do
+		grep -q ' west$' "$work/$2.acks" && break
+		sleep 0.05
 	done
+	stop_writer "$2"
+	grep -q ' west$' "$work/$2.acks" || fail "$1: the writer never wrote on west"
+	[ "$(qp "$EAST" -c "SELECT status || ' ' || placement FROM tenants WHERE schema_name = '$2'")" = "relocated west" ] ||
+		fail "$1: east's registry does not name west"
+	lap writer-west
+}
+relocation_ready() { # relocation_ready TENANT: a new tenant on east, its writer, relocation started and streaming
+	new_tenant "$1"
+	start_writer "$1"
+	qp "$WEST" -c "SELECT wt_relocation_start('$1', 'east')" >/dev/null 2>&1
+	wait_ready "$1"
+	lap relocation-ready
+}
+
+# After each crash, the state is checked and the step run again.  Before the
+# commits, the step run again is the next case (paused and crashed at the next
+# boundary): each boundary's crash is followed by a run of the step that is
+# itself interrupted, until the last run of a series completes; the states
+# between are checked as well.
+
+# --- start: crash at each boundary; start again; cancel --------------------------------
+step "wt_relocation_start: crash at each boundary; started again; cancelled"
+for side in east west; do
+	tenant=starter_$side
+	new_tenant "$tenant"
+	start_writer "$tenant"
+	for boundary in $START_BOUNDARIES; do
+		selected "$boundary" "$side" || continue
+		crash_at "$boundary" "$side" "SELECT wt_relocation_start('$tenant', 'east')"
+		if [ "$(qp "$WEST" -c "SELECT count(*) FROM tenant_relocations WHERE state = 'copying'")" = 1 ]; then
+			# the start survived the crash of the source after its last remote step
+			check_open "$boundary/$side (the start completed)" "$tenant"
+			qp "$WEST" -c "SELECT wt_relocation_cancel('$tenant')" >/dev/null 2>&1
+		fi
+		check_open "$boundary/$side" "$tenant"
+	done
+	qp "$WEST" -c "SELECT wt_relocation_start('$tenant', 'east')" >"$work/rerun.out" 2>&1 ||
+		{ cat "$work/rerun.out"; fail "start/$side: the last start failed"; }
+	qp "$WEST" -c "SELECT wt_relocation_cancel('$tenant')" >"$work/cancel.out" 2>&1 ||
+		{ cat "$work/cancel.out"; fail "start/$side: cancel failed"; }
+	stop_writer "$tenant"
+	check_done "start/$side: started once more, then cancelled" "$tenant" east west 'not a registered tenant'
 done
 
-# --- cut-over: crash at each boundary, cut over again -------------------------------------
-step "wt_relocation_cutover: each boundary, each side crashed; cut over again"
-n=0
-for boundary in $CUTOVER_BOUNDARIES; do
-	for side in east west; do
+# --- cut-over: crash at each boundary; cut over again ----------------------------------
+step "wt_relocation_cutover: crash at each boundary; cut over again"
+for side in east west; do
+	tenant=mover_$side
+	relocation_ready "$tenant"
+	for boundary in $CUTOVER_BOUNDARIES; do
 		selected "$boundary" "$side" || continue
-		n=$((n + 1))
-		tenant=mover$n
-		new_tenant "$tenant"
-		start_writer "$tenant"
-		qp "$WEST" -c "SELECT wt_relocation_start('$tenant', 'east')" >/dev/null 2>&1
-		wait_ready "$tenant"
-		crash_at "$boundary" "$side" "SELECT tenant FROM wt_relocation_cutover('$tenant', timeout => '1 min')"
-		if ! qp "$WEST" -c "SELECT tenant, write_blocked IS NOT NULL FROM wt_relocation_cutover('$tenant', timeout => '1 min')" \
-			>"$work/rerun.out" 2>&1; then
-			grep -q 'no relocation of tenant "'"$tenant"'" to this instance is in progress' "$work/rerun.out" &&
-				[ "$(qp "$WEST" -c "SELECT state FROM tenant_relocations WHERE schema_name = '$tenant'")" = completed ] ||
-				{ cat "$work/rerun.out"; fail "$boundary/$side: the second cut-over failed"; }
-		fi
-		# writes acknowledged on west after the switch, too
-		acked=$(wc -l <"$work/$tenant.acks")
-		for _ in $(seq 1 200); do
-			[ "$(grep -c ' west$' "$work/$tenant.acks" || true)" -ge 2 ] && break
-			sleep 0.05
-		done
-		stop_writer "$tenant"
-		grep -q ' west$' "$work/$tenant.acks" || fail "$boundary/$side: the writer never wrote on west"
-		[ "$(qp "$EAST" -c "SELECT status || ' ' || placement FROM tenants WHERE schema_name = '$tenant'")" = "relocated west" ] ||
-			fail "$boundary/$side: east's registry does not name west"
-		check_case "$boundary/$side" "$tenant" west east "42501: tenant \"$tenant\" has moved to instance \"west\""
+		case $boundary in
+		cutover:source_committed | cutover:released)
+			# after the source's commit: run once more, it completes
+			[ "$boundary" = cutover:released ] && { tenant=mover2_$side; relocation_ready "$tenant"; }
+			crash_at "$boundary" "$side" "SELECT tenant FROM wt_relocation_cutover('$tenant', timeout => '1 min')"
+			cutover_again "$boundary/$side" "$tenant"
+			moved_on "$boundary/$side" "$tenant"
+			check_done "$boundary/$side" "$tenant" west east "42501: tenant \"$tenant\" has moved to instance \"west\""
+			;;
+		*)
+			crash_at "$boundary" "$side" "SELECT tenant FROM wt_relocation_cutover('$tenant', timeout => '1 min')"
+			check_open "$boundary/$side" "$tenant"
+			;;
+		esac
 	done
 done
 
