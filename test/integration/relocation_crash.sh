@@ -214,6 +214,7 @@ check_open() {
 		[ "$(qp "$WEST" -c "SELECT s.subenabled FROM pg_subscription s JOIN tenant_relocations r ON r.subscription_name = s.subname
 		                     WHERE r.schema_name = '$tenant' AND r.state = 'copying'")" = t ] ||
 			fail "$label: the relocation's subscription is not enabled"
+		wait_ready "$tenant" # streams again, without apply errors
 	fi
 	lap checks
 	echo "  $label: east serves $tenant, west refuses it; $(wc -l <"$work/acked") acknowledged writes, each there once"
@@ -240,12 +241,12 @@ check_done() {
 	LAPS=""
 }
 wait_ready() { # wait_ready TENANT
-	for _ in $(seq 1 600); do
+	for _ in $(seq 1 300); do
 		[ "$(qp "$WEST" -c "SELECT phase FROM wt_relocation_status('$1') WHERE state = 'copying'")" = "ready for cut-over" ] &&
 			return 0
-		sleep 0.05
+		sleep 0.1
 	done
-	fail "relocation of $1 never became ready: $(qp "$WEST" -c "SELECT phase FROM wt_relocation_status('$1')")"
+	fail "relocation of $1 never became ready: $(qp "$WEST" -c "SELECT phase || ', apply errors ' || apply_errors FROM wt_relocation_status('$1') WHERE state = 'copying'")"
 }
 selected() { # selected BOUNDARY SIDE
 	[ -z "${RELOCATION_CRASH_CASES:-}" ] || [[ " $RELOCATION_CRASH_CASES " == *" $1/$2 "* ]]
