@@ -387,6 +387,11 @@ int ProvisionLocalSchema(const char *schema_name);
 // distributed schema when Citus is installed in the database.
 bool citus_distribute_tenants = true;
 
+// wellness_tenancy.relocation_fail_at: for tests only.  Names a phase
+// boundary of the relocation driver where it stops (see
+// wt_internal.relocation_boundary); read by SQL through current_setting().
+char *relocation_fail_at = nullptr;
+
 const char *kCitusShardingSetting = "citus.enable_schema_based_sharding";
 
 // True when the citus extension exists in this database.  One syscache-backed
@@ -560,6 +565,13 @@ void DefineProvisioningSettings() {
 	    "in the same transaction: its tables become co-located single-shard tables on one node. Off keeps "
 	    "new tenants local to the coordinator unless citus.enable_schema_based_sharding is on.",
 	    &citus_distribute_tenants, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+	DefineCustomStringVariable(
+	    "wellness_tenancy.relocation_fail_at",
+	    "For tests only: the relocation phase boundary where wt_relocation_start/cutover stop.",
+	    "'<boundary>' raises an error there; '<boundary>:pause' waits there for the advisory lock "
+	    "hashtext('wellness_tenancy.relocation_fail_at') and goes on, so that a test can crash either "
+	    "instance at that point. Empty (the default): no effect.",
+	    &relocation_fail_at, "", PGC_SUSET, 0, nullptr, nullptr, nullptr);
 }
 
 } // namespace wellness_tenancy
