@@ -4,6 +4,7 @@
 #include "cache_budget.hpp"
 #include "isolation_hooks.hpp"
 #include "provisioning.hpp"
+#include "tenant_activity.hpp"
 #include "query_guard.hpp"
 #include "tenant_context.hpp"
 #include "tenant_label.hpp"
@@ -27,10 +28,14 @@ void _PG_init(void) {
 	wellness_tenancy::DefineCacheBudgetSettings();
 	wellness_tenancy::DefineTenantSettings();
 	wellness_tenancy::DefineTokenSettings();
+	wellness_tenancy::DefineTenantActivitySettings();
 	wellness_tenancy::RegisterTenantRegistryCallbacks();
 	wellness_tenancy::RegisterTenantLabelProvider();
 	wellness_tenancy::InstallIsolationHooks();
 	wellness_tenancy::InstallQueryGuard();
+	// After the isolation hooks: its executor hooks wrap theirs (statement
+	// time includes the checks).
+	wellness_tenancy::InstallTenantActivity();
 }
 
 } // extern "C"

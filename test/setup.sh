@@ -16,6 +16,7 @@ packages=(
 	iproute2 procps          # ss, ps: inspecting servers in tests
 	debhelper postgresql-server-dev-all dpkg-dev # the Debian package test (pg_buildext)
 	nodejs                   # the Node token recipe test
+	prometheus-postgres-exporter # test/integration/metrics_exporter.sh: the real exporter reads wt_metrics
 	# building Citus 13.0.5 for test/integration/citus.sh (shared/vendor/README.md)
 	liblz4-dev libzstd-dev libssl-dev libkrb5-dev libselinux1-dev libxslt1-dev
 	libpam0g-dev libreadline-dev flex bison
