@@ -29,6 +29,11 @@ void _PG_init(void) {
 	wellness_tenancy::DefineTenantSettings();
 	wellness_tenancy::DefineTokenSettings();
 	wellness_tenancy::DefineTenantActivitySettings();
+	// Last, after every setting is defined: reserving the prefix removes the
+	// placeholders postgresql.conf made for settings not yet defined, so a
+	// setting defined after it would lose its configured value at start
+	// (PGC_POSTMASTER ones for good).
+	MarkGUCPrefixReserved("wellness_tenancy");
 	wellness_tenancy::RegisterTenantRegistryCallbacks();
 	wellness_tenancy::RegisterTenantLabelProvider();
 	wellness_tenancy::InstallIsolationHooks();

@@ -216,6 +216,16 @@ StatsEntry *FindOrAddEntry(Oid database, const char *tenant) {
 		memset(&overflow, 0, sizeof(overflow));
 		strlcpy(overflow.tenant, kOverflowTenant, NAMEDATALEN);
 		entry = static_cast<StatsEntry *>(hash_search(stats_hash, &overflow, HASH_FIND, nullptr));
+		// Say so, once per backend: the figures of this tenant are lumped.
+		static bool overflow_reported = false;
+		if (!overflow_reported) {
+			overflow_reported = true;
+			ereport(LOG, (errmsg("wellness_tenancy: tenant statistics are full (%d tenants): statements of tenant "
+			                     "\"%s\" are counted in the \"(overflow)\" entry",
+			                     stats_max_tenants, tenant),
+			              errhint("Raise wellness_tenancy.stats_max_tenants (restart), or reset the statistics "
+			                      "with wt_tenant_activity_reset() to forget dropped tenants.")));
+		}
 	}
 	LWLockRelease(shared->lock);
 	LWLockAcquire(shared->lock, LW_SHARED);

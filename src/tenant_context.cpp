@@ -321,7 +321,6 @@ void DefineTenantSettings() {
 	DefineCustomStringVariable(
 	    "wellness_tenancy.app_role", "The role tenant schemas are granted to at provisioning.",
 	    nullptr, &app_role_setting, "wellness_app", PGC_SUSET, 0, nullptr, nullptr, nullptr);
-	MarkGUCPrefixReserved("wellness_tenancy");
 
 	tenant_guc = FindStringSetting(kTenantSetting);
 	previous_emit_log = emit_log_hook;

@@ -3,6 +3,8 @@
 # tenants in every state the metrics count -- one suspended, one behind on
 # migrations, one with drift (a table dropped), one isolation refusal
 # provoked, one live tenant session -- then Debian's
+# statistics for more tenants than wellness_tenancy.stats_max_tenants holds --
+# then Debian's
 # prometheus-postgres-exporter with contrib/prometheus/wellness_tenancy.yaml,
 # and its /metrics page read over HTTP must show each value.  The exporter is
 # installed by test/setup.sh; this script installs nothing.
@@ -14,7 +16,7 @@ exporter=/usr/bin/prometheus-postgres-exporter
 [ -x "$exporter" ] || fail "$exporter not found (test/setup.sh installs prometheus-postgres-exporter)"
 EXPORTER_PORT=${WT_EXPORTER_PORT:-55680}
 
-cluster_start main
+cluster_start main "wellness_tenancy.stats_max_tenants = 100"
 export PGDATABASE=metrics
 q -d postgres -c "CREATE DATABASE metrics"
 q -c "CREATE ROLE wellness_app LOGIN" -c "CREATE EXTENSION wellness_tenancy"
@@ -43,6 +45,20 @@ for _ in $(seq 50); do
 	sleep 0.2
 done
 [ "$(q -c "SELECT count(*) FROM wt_sessions WHERE tenant = 'm_alpha'")" = 1 ] || fail "the live session is not in wt_sessions"
+
+# Statistics for 103 tenants (two statements each) in a table of 100: the
+# last four are counted in "(overflow)".
+q -c "SELECT count(wt_create_tenant('Extra ' || i, format('x%s', lpad(i::text, 3, '0')))) FROM generate_series(1, 100) i" >/dev/null
+q -c "DO \$\$ DECLARE s text; BEGIN
+        FOR s IN SELECT schema_name FROM tenants WHERE status = 'active' AND schema_name <> 'm_drift' ORDER BY schema_name LOOP
+          PERFORM wt_set_tenant(s);
+          PERFORM count(*) FROM employees;
+        END LOOP;
+        RESET wellness_tenancy.tenant;
+      END \$\$"
+overflow=$(q -c "SELECT calls FROM wt_tenant_activity WHERE tenant = '(overflow)'")
+[ "$overflow" -gt 0 ] || fail "no statement counted in (overflow) with more tenants than stats_max_tenants"
+grep -q 'tenant statistics are full (100 tenants)' "$main_LOG" || fail "the server log does not say the statistics are full"
 
 stop_exporter() { [ -z "${exporter_pid:-}" ] || kill "$exporter_pid" 2>/dev/null || true; }
 on_exit stop_exporter
@@ -78,12 +94,13 @@ expect_labelled() { # METRIC LABEL VALUE
 	[ "$(awk '{print $NF}' <<<"$line")" = "$3" ] || fail "$1 $2: expected $3, got: $line"
 	echo "ok: $line"
 }
-expect_labelled wellness_tenancy_tenants_count 'status="active"' 4
+expect_labelled wellness_tenancy_tenants_count 'status="active"' 104
 expect_labelled wellness_tenancy_tenants_count 'status="suspended"' 1
 expect_labelled wellness_tenancy_tenants_count 'status="relocated"' 0
 expect wellness_tenancy_migrations_behind_tenants 1
 expect wellness_tenancy_drift_problems "$drift"
 expect wellness_tenancy_refusals_total 1
 expect wellness_tenancy_sessions_tenant 1
-expect wellness_tenancy_stats_overflow_calls 0
+expect wellness_tenancy_stats_tenants 100
+expect wellness_tenancy_stats_overflow_calls "$overflow"
 echo "metrics_exporter: OK"
