@@ -11,6 +11,15 @@ CREATE EXTENSION dblink;
 SELECT count(wt_create_tenant(c, s)) AS tenants
 FROM (VALUES ('Alpha Co', 'obs_a'), ('Beta Co', 'obs_b')) AS t(c, s);
 SELECT wt_tenant_activity_reset();
+-- A function whose query fails inside an exception block: the error unwinds
+-- a nested executor level, which must not stop the statements after it from
+-- counting.
+CREATE FUNCTION public.obs_guarded_count() RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN (SELECT count(*) FROM employees WHERE length(email) / 0 = 1);
+EXCEPTION WHEN division_by_zero THEN
+  RETURN -1;
+END $$;
 
 -- The other session: the app role working for obs_b, then idle.
 SELECT dblink_connect('other', format('host=127.0.0.1 port=%s dbname=%s user=wellness_app',
@@ -47,6 +56,11 @@ SELECT count(*) AS other_tenant_rows FROM wt_tenant_activity WHERE tenant <> 'ob
 SELECT wt_tenant_activity_reset();
 -- Counts move after statements (the failed reset ran no executor statement).
 SELECT count(*) FROM employees WHERE email LIKE 'a%';
+SELECT calls, rows FROM wt_tenant_activity;
+-- One statement whose nested query failed (caught), one after it: both count
+-- (calls + 3 with the SELECT on the view; its nested queries do not count).
+SELECT public.obs_guarded_count();
+SELECT count(*) FROM employees;
 SELECT calls, rows FROM wt_tenant_activity;
 -- Fail closed: under require_tenant without a tenant, only itself (no tenant),
 -- and no statistics at all.

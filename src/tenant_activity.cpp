@@ -78,9 +78,23 @@ Oid cached_database = InvalidOid;
 char cached_tenant[NAMEDATALEN];
 
 // Executor nesting (ExecutorRun/ExecutorFinish), as pg_stat_statements: only
-// top-level statements count, a function's queries are part of its caller.
+// top-level statements count, a function's queries (and the foreign-key
+// checks of AFTER triggers) are part of their caller.  An error that leaves
+// a nested level is repaired at (sub)transaction abort, not with PG_TRY per
+// statement: the level in force when each subtransaction began is kept.
 int nesting_level = 0;
-// Execution time of the top-level statement so far (Run and Finish), in ms.
+constexpr int kSavedLevels = 64;
+int subxact_levels[kSavedLevels];
+
+// The top-level statement being timed: from its first ExecutorRun to its
+// ExecutorEnd (for a cursor, from the first fetch to its close).
+bool statement_timed = false;
+instr_time statement_start;
+
+// Counted here, added to the shared entry once per transaction (at its end)
+// or when the tenant changes: the shared lock is taken once per transaction.
+int64 pending_calls = 0;
+int64 pending_rows = 0;
 double pending_time_ms = 0;
 
 Size SharedSize(int slot_count) {
@@ -234,21 +248,52 @@ StatsEntry *FindOrAddEntry(Oid database, const char *tenant) {
 	return entry;
 }
 
+// Adds what this backend counted to the tenant's shared entry (cached
+// per tenant; found again after a reset).
+void FlushPending() {
+	if (pending_calls == 0 || shared == nullptr || cached_tenant[0] == '\0') {
+		pending_calls = pending_rows = 0;
+		pending_time_ms = 0;
+		return;
+	}
+	LWLockAcquire(shared->lock, LW_SHARED);
+	uint64 generation = pg_atomic_read_u64(&shared->generation);
+	if (cached_entry == nullptr || cached_generation != generation) {
+		cached_entry = FindOrAddEntry(cached_database, cached_tenant);
+		cached_generation = generation;
+		if (pg_atomic_read_u64(&shared->generation) != generation)
+			cached_entry = nullptr; // reset meanwhile: these counts go with it
+	}
+	if (cached_entry != nullptr) {
+		volatile StatsEntry *entry = cached_entry;
+		SpinLockAcquire(&entry->mutex);
+		entry->calls += pending_calls;
+		entry->total_time_ms += pending_time_ms;
+		entry->rows += pending_rows;
+		SpinLockRelease(&entry->mutex);
+	}
+	LWLockRelease(shared->lock);
+	pending_calls = pending_rows = 0;
+	pending_time_ms = 0;
+}
+
 // Is a statement of this backend counted now?  Tracking on, shared memory
-// present, and an active registered tenant in force.  Memoised per policy
-// epoch: no catalog access per statement.
+// present, not a parallel worker (the leader counts the statement), and an
+// active registered tenant in force.  Memoised per policy epoch: no catalog
+// access per statement.
 bool TenantTracked() {
-	if (!track_tenant_stats || shared == nullptr)
-		return false;
 	uint64 epoch = PolicyEpoch();
 	if (epoch == cached_epoch)
 		return cached_tenant[0] != '\0';
+	if (!track_tenant_stats || shared == nullptr || IsParallelWorker())
+		return false;
 	cached_epoch = epoch;
 	const char *tenant = "";
 	if (TenantContextInForce() && CurrentTenantName()[0] != '\0' && OidIsValid(CurrentTenantNamespace()))
 		tenant = CurrentTenantName();
 	// The same tenant again (a switch per transaction): keep the entry.
 	if (strcmp(tenant, cached_tenant) != 0 || cached_database != MyDatabaseId) {
+		FlushPending(); // the counts of the tenant before
 		strlcpy(cached_tenant, tenant, NAMEDATALEN);
 		cached_database = MyDatabaseId;
 		cached_entry = nullptr;
@@ -256,95 +301,81 @@ bool TenantTracked() {
 	return cached_tenant[0] != '\0';
 }
 
-// Adds one top-level statement to the tenant's entry.
-void CountStatement(uint64 rows) {
-	LWLockAcquire(shared->lock, LW_SHARED);
-	uint64 generation = pg_atomic_read_u64(&shared->generation);
-	if (cached_entry == nullptr || cached_generation != generation) {
-		cached_entry = FindOrAddEntry(cached_database, cached_tenant);
-		cached_generation = generation;
-		if (pg_atomic_read_u64(&shared->generation) != generation)
-			cached_entry = nullptr; // reset meanwhile: not counted, found again next time
-	}
-	if (cached_entry != nullptr) {
-		volatile StatsEntry *entry = cached_entry;
-		SpinLockAcquire(&entry->mutex);
-		entry->calls++;
-		entry->total_time_ms += pending_time_ms;
-		entry->rows += static_cast<int64>(rows);
-		SpinLockRelease(&entry->mutex);
-	}
-	LWLockRelease(shared->lock);
-}
-
-double ElapsedMs(const instr_time &start) {
-	instr_time now;
-	INSTR_TIME_SET_CURRENT(now);
-	INSTR_TIME_SUBTRACT(now, start);
-	return INSTR_TIME_GET_MILLISEC(now);
-}
-
 void ActivityExecutorRun(QueryDesc *query, ScanDirection direction, uint64 count, bool execute_once) {
-	bool timed = nesting_level == 0 && TenantTracked();
-	instr_time start;
-	if (timed)
-		INSTR_TIME_SET_CURRENT(start);
+	if (nesting_level == 0 && !statement_timed && track_tenant_stats && TenantTracked()) {
+		INSTR_TIME_SET_CURRENT(statement_start);
+		statement_timed = true;
+	}
 	nesting_level++;
-	PG_TRY();
-	{
-		if (previous_executor_run != nullptr)
-			previous_executor_run(query, direction, count, execute_once);
-		else
-			standard_ExecutorRun(query, direction, count, execute_once);
-	}
-	PG_FINALLY();
-	{
-		nesting_level--;
-	}
-	PG_END_TRY();
-	if (timed)
-		pending_time_ms += ElapsedMs(start);
+	if (previous_executor_run != nullptr)
+		previous_executor_run(query, direction, count, execute_once);
+	else
+		standard_ExecutorRun(query, direction, count, execute_once);
+	nesting_level--;
 }
 
 void ActivityExecutorFinish(QueryDesc *query) {
-	bool timed = nesting_level == 0 && TenantTracked();
-	instr_time start;
-	if (timed)
-		INSTR_TIME_SET_CURRENT(start);
 	nesting_level++;
-	PG_TRY();
-	{
-		if (previous_executor_finish != nullptr)
-			previous_executor_finish(query);
-		else
-			standard_ExecutorFinish(query);
-	}
-	PG_FINALLY();
-	{
-		nesting_level--;
-	}
-	PG_END_TRY();
-	if (timed)
-		pending_time_ms += ElapsedMs(start);
+	if (previous_executor_finish != nullptr)
+		previous_executor_finish(query);
+	else
+		standard_ExecutorFinish(query);
+	nesting_level--;
 }
 
 void ActivityExecutorEnd(QueryDesc *query) {
-	if (nesting_level == 0) {
-		if (TenantTracked())
-			CountStatement(query->estate != nullptr ? query->estate->es_processed : 0);
-		pending_time_ms = 0;
+	if (nesting_level == 0 && track_tenant_stats && TenantTracked()) {
+		pending_calls++;
+		pending_rows += static_cast<int64>(query->estate != nullptr ? query->estate->es_processed : 0);
+		if (statement_timed) {
+			instr_time now;
+			INSTR_TIME_SET_CURRENT(now);
+			INSTR_TIME_SUBTRACT(now, statement_start);
+			pending_time_ms += INSTR_TIME_GET_MILLISEC(now);
+		}
 	}
+	if (nesting_level == 0)
+		statement_timed = false;
 	if (previous_executor_end != nullptr)
 		previous_executor_end(query);
 	else
 		standard_ExecutorEnd(query);
 }
 
-// A statement that failed leaves no pending time for the next one.
+// Transaction end: the counts go to shared memory; an error's leftover
+// nesting is forgotten.
 void ActivityXactCallback(XactEvent event, void *) {
-	if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT) {
+	switch (event) {
+	case XACT_EVENT_ABORT:
+	case XACT_EVENT_PARALLEL_ABORT:
 		nesting_level = 0;
-		pending_time_ms = 0;
+		statement_timed = false;
+		FlushPending();
+		break;
+	case XACT_EVENT_COMMIT:
+	case XACT_EVENT_PARALLEL_COMMIT:
+	case XACT_EVENT_PREPARE:
+		nesting_level = 0; // no executor runs across a commit (belt and braces)
+		statement_timed = false;
+		FlushPending();
+		break;
+	default:
+		break;
+	}
+}
+
+// A subtransaction that aborts (an exception block, a savepoint) returns to
+// the nesting it began at.
+void ActivitySubXactCallback(SubXactEvent event, SubTransactionId, SubTransactionId, void *) {
+	int depth = GetCurrentTransactionNestLevel();
+	if (depth <= 0 || depth > kSavedLevels)
+		return;
+	if (event == SUBXACT_EVENT_START_SUB)
+		subxact_levels[depth - 1] = nesting_level;
+	else if (event == SUBXACT_EVENT_ABORT_SUB) {
+		nesting_level = subxact_levels[depth - 1];
+		if (nesting_level == 0)
+			statement_timed = false;
 	}
 }
 
@@ -384,6 +415,7 @@ void InstallTenantActivity() {
 	previous_executor_end = ExecutorEnd_hook;
 	ExecutorEnd_hook = ActivityExecutorEnd;
 	RegisterXactCallback(ActivityXactCallback, nullptr);
+	RegisterSubXactCallback(ActivitySubXactCallback, nullptr);
 }
 
 void PublishTenant(const char *tenant) {

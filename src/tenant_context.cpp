@@ -241,19 +241,22 @@ const char *TenantValueAfterCommit() {
 void LocalOnlyXactCallback(XactEvent event, void *arg) {
 	if (event == XACT_EVENT_ABORT)
 		administration_depth = 0;
+	bool ended = false; // a verification or the lock ended: the tenant in force may change
 	if (verified_local && (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PREPARE)) {
 		verified_tenant[0] = '\0';
 		verified_local = false;
 		settings_epoch++; // the effective tenant may have changed (memos keyed by the epoch)
+		ended = true;
 	}
 	if (lock_held && (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PREPARE ||
 	                  event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT)) {
 		lock_held = false;
 		NotePolicyChange();
+		ended = true;
 	}
-	// The lock or a verification ended with the transaction; the setting's
-	// own end (SET LOCAL) comes through AssignTenant right after.
-	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PREPARE)
+	// Published for wt_sessions; the setting's own end (SET LOCAL) comes
+	// through AssignTenant right after.
+	if (ended)
 		PublishTenant(EffectiveTenant());
 	if (!local_tenant_only || tenant_guc == nullptr)
 		return;
