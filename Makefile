@@ -50,7 +50,7 @@ sql/wellness_tenancy--1.1.sql: sql/wellness_tenancy--1.0.sql sql/wellness_tenanc
 	cat $^ > $@
 
 # Dependencies: the manifest, the assembler and every file the manifest
-# includes (fragments of sql/1.2/ too).
+# includes.
 MANIFEST_1_2 = sql/manifests/wellness_tenancy--1.1--1.2.manifest
 sql/wellness_tenancy--1.1--1.2.sql: $(MANIFEST_1_2) sql/assemble.sh $(shell bash sql/assemble.sh --list $(MANIFEST_1_2))
 	bash sql/assemble.sh $< > $@.tmp && mv $@.tmp $@

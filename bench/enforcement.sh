@@ -34,7 +34,7 @@
 # the callgrind runs use track_counts = off (the statistics flush runs by
 # the clock) and an unmeasured first run, so that counts repeat.
 #
-# Target (issue 10): (b) within 1% of (a) -- instructions per transaction
+# Target: (b) within 1% of (a) -- instructions per transaction
 # (b)/(a) <= 1.01 -- in every case, and the extension's extra instructions
 # per transaction at 10,000 tenants equal to those at 100 within noise.
 # Exits 1 when the target is missed, 2 on errors.

@@ -6,7 +6,7 @@
 #
 # A manifest is the script itself with each object replaced by one line
 #     #include "objects/<kind>/<name>/<version>.sql"
-# (a path relative to sql/; a glob such as "1.2/*.sql" includes every match,
+# (a path relative to sql/; a glob such as "objects/steps/*/1.2.sql" includes every match,
 # in byte order, and may match nothing).  Every other line is copied as it is.
 # An included file that does not exist is an error.
 set -euo pipefail

@@ -10,6 +10,7 @@
 #include "cache_budget.hpp"
 #include "citus_bridge.hpp"
 #include "query_guard.hpp"
+#include "tenant_plans.hpp"
 #include "session_objects.hpp"
 #include "tenant_context.hpp"
 #include "tenant_registry.hpp"
@@ -90,6 +91,28 @@ bool LookUpRelation(Oid relid, Oid *namespace_oid, char *relkind) {
 	return true;
 }
 
+// A foreign table outside the tenant's own schema whose wrapper runs SQL on
+// another server (postgres_fdw): the remote session has no tenant in force,
+// so a loopback server reads any tenant's tables.  Refused in tenant
+// context, like the functions that run SQL elsewhere.  A foreign table a DBA
+// puts in a tenant's own schema serves that tenant.
+void CheckSharedForeignTable(Oid relid, Oid namespace_oid) {
+	ForeignTable *table = GetForeignTable(relid);
+	ForeignServer *server = GetForeignServer(table->serverid);
+	ForeignDataWrapper *wrapper = GetForeignDataWrapper(server->fdwid);
+	const char *handler = OidIsValid(wrapper->fdwhandler) ? get_func_name(wrapper->fdwhandler) : nullptr;
+	if (handler == nullptr || strcmp(handler, "postgres_fdw_handler") != 0)
+		return;
+	ereport(ERROR,
+	        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+	         errmsg("foreign table %s of server \"%s\" is not allowed in tenant context",
+	                QualifiedRelationName(relid, namespace_oid), server->servername),
+	         errdetail("Its wrapper runs SQL on another server, where no tenant is in force: it could read any "
+	                   "tenant's data."),
+	         errhint("Query it as a DBA without a tenant set, or put a foreign table for the tenant in the "
+	                 "tenant's own schema.")));
+}
+
 void CheckRelation(Oid relid) {
 	if (relid < FirstNormalObjectId) // system catalogs are never tenant relations
 		return;
@@ -115,6 +138,8 @@ void CheckRelation(Oid relid) {
 	// every relation its query reaches.
 	if (relkind == RELKIND_MATVIEW)
 		CheckViewRelations(relid);
+	if (relkind == RELKIND_FOREIGN_TABLE && TenantContextInForce() && namespace_oid != CurrentTenantNamespace())
+		CheckSharedForeignTable(relid, namespace_oid);
 }
 
 // A relation and, when it has any, every inheritance child and partition:
@@ -794,6 +819,9 @@ void CheckUtilityStatement(Node *statement) {
 		// COPY of a table reads it without the planner, so the query guard's
 		// quals on the value-bearing catalogs do not apply.
 		auto *stmt = reinterpret_cast<CopyStmt *>(statement);
+		if (stmt->is_from && TenantContextInForce())
+			CheckCopyFromExpressions(stmt, stmt->relation != nullptr ? RangeVarGetRelid(stmt->relation, NoLock, true)
+			                                                         : InvalidOid);
 		if (stmt->relation != nullptr && !stmt->is_from && TenantContextInForce()) {
 			Oid relid = RangeVarGetRelid(stmt->relation, NoLock, true);
 			if (relid == StatisticRelationId || relid == StatisticExtDataRelationId || relid == LargeObjectRelationId)
@@ -966,10 +994,22 @@ void CheckHeldCursor(const FetchStmt *stmt) {
 		         errhint("Fetch from it under that tenant, or close it and open it again.")));
 }
 
+// The next ProcessUtility in the chain, or PostgreSQL's own.
+void RunProcessUtility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
+                       ProcessUtilityContext context, ParamListInfo params, QueryEnvironment *query_env,
+                       DestReceiver *dest, QueryCompletion *qc) {
+	if (previous_process_utility)
+		previous_process_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+	else
+		standard_ProcessUtility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+}
+
 void IsolationProcessUtility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
                              ProcessUtilityContext context, ParamListInfo params,
                              QueryEnvironment *query_env, DestReceiver *dest, QueryCompletion *qc) {
 	pstmt = ScopeSessionNames(pstmt);
+	if (IsA(pstmt->utilityStmt, CallStmt) && EnforcementActive())
+		pstmt = GuardCallArguments(pstmt);
 	SyncHeldCursors();
 	ForgetFoldedPlans();
 	Node *statement = pstmt->utilityStmt;
@@ -983,10 +1023,25 @@ void IsolationProcessUtility(PlannedStmt *pstmt, const char *query_string, bool 
 		CheckHeldCursor(reinterpret_cast<FetchStmt *>(statement));
 	else if (IsTransactionState() && EnforcementActive())
 		CheckUtilityStatement(statement);
-	if (previous_process_utility)
-		previous_process_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
-	else
-		standard_ProcessUtility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+	if (IsA(statement, DeallocateStmt) || IsA(statement, DiscardStmt))
+		RestoreTenantPlansBefore(statement);
+	TenantPlanSwap swap;
+	BeginTenantPlan(statement, &swap);
+	if (swap.active) {
+		PG_TRY();
+		{
+			RunProcessUtility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+		}
+		PG_FINALLY();
+		{
+			EndTenantPlan(&swap);
+		}
+		PG_END_TRY();
+	} else {
+		RunProcessUtility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+	}
+	if (IsA(statement, DeallocateStmt) || IsA(statement, DiscardStmt) || IsA(statement, PrepareStmt))
+		ForgetStaleTenantPlans();
 	if (IsA(statement, DeclareCursorStmt))
 		RememberHeldCursor(reinterpret_cast<DeclareCursorStmt *>(statement));
 	else if (IsA(statement, VariableSetStmt))

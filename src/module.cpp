@@ -6,8 +6,10 @@
 #include "provisioning.hpp"
 #include "tenant_activity.hpp"
 #include "query_guard.hpp"
+#include "query_id.hpp"
 #include "tenant_context.hpp"
 #include "tenant_label.hpp"
+#include "tenant_plans.hpp"
 #include "tenant_registry.hpp"
 #include "tenant_token.hpp"
 
@@ -26,21 +28,23 @@ void _PG_init(void) {
 		                        "the server, then run CREATE EXTENSION wellness_tenancy.")));
 	wellness_tenancy::DefineProvisioningSettings();
 	wellness_tenancy::DefineCacheBudgetSettings();
+	wellness_tenancy::DefineTenantPlanSettings();
 	wellness_tenancy::DefineTenantSettings();
 	wellness_tenancy::DefineTokenSettings();
+	wellness_tenancy::DefineQueryIdSettings();
 	wellness_tenancy::DefineTenantActivitySettings();
-	// Last, after every setting is defined: reserving the prefix removes the
-	// placeholders postgresql.conf made for settings not yet defined, so a
-	// setting defined after it would lose its configured value at start
-	// (PGC_POSTMASTER ones for good).
-	MarkGUCPrefixReserved("wellness_tenancy");
 	wellness_tenancy::RegisterTenantRegistryCallbacks();
 	wellness_tenancy::RegisterTenantLabelProvider();
 	wellness_tenancy::InstallIsolationHooks();
 	wellness_tenancy::InstallQueryGuard();
+	wellness_tenancy::InstallQueryIdHook();
 	// After the isolation hooks: its executor hooks wrap theirs (statement
 	// time includes the checks).
 	wellness_tenancy::InstallTenantActivity();
+	// Last, after every DefineCustom*Variable (some are defined by the
+	// Install* calls): reserving the prefix removes the placeholders of
+	// settings not defined yet, with the values postgresql.conf gave them.
+	MarkGUCPrefixReserved("wellness_tenancy");
 }
 
 } // extern "C"

@@ -386,6 +386,72 @@ PlannedStmt *GuardPlanner(Query *parse, const char *query_string, int cursor_opt
 	return standard_planner(parse, query_string, cursor_options, params);
 }
 
+// --- expressions PostgreSQL evaluates without planning them ---------------
+//
+// CALL's arguments and COPY FROM's column defaults and WHERE clause are made
+// ready with expression_planner(), which calls no planner hook: the wrappers
+// above never reach them.  CALL's arguments get them here instead; COPY's
+// defaults are checked as they stand, and its WHERE clause (still a raw parse
+// tree) may not call a guarded function at all in tenant context.
+
+bool LargeObjectReachable(Oid loid);
+
+bool IsGuardedName(const char *name) {
+	for (const NamedGuard &g : kBuiltinGuards)
+		if (strcmp(name, g.name) == 0)
+			return true;
+	return IsRelationCounter(name) || strcmp(name, "pg_stat_statements") == 0;
+}
+
+[[noreturn]] void RefuseUnplannedCall(const char *function, const char *where) {
+	ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+	                errmsg("%s calls %s, which is not allowed there in tenant context", where, function),
+	                errdetail("PostgreSQL evaluates %s without planning it, so the function's argument cannot "
+	                          "be checked for another tenant's data when it runs.",
+	                          where),
+	                errhint("Supply the value explicitly, or work without a tenant set.")));
+	pg_unreachable();
+}
+
+// A guarded call with a constant argument is checked now, as its wrapper
+// would check it when it runs; any other guarded call is refused.
+bool UnplannedCallWalker(Node *node, void *context) {
+	if (node == nullptr)
+		return false;
+	if (IsA(node, FuncExpr)) {
+		auto *call = reinterpret_cast<FuncExpr *>(node);
+		auto *guarded = call->args == NIL || call->funcid > guards.max_guarded
+		                    ? nullptr
+		                    : static_cast<GuardedFunction *>(
+		                          hash_search(guards.functions, &call->funcid, HASH_FIND, nullptr));
+		if (guarded != nullptr) {
+			Node *arg = strip_implicit_coercions(static_cast<Node *>(linitial(call->args)));
+			bool constant = IsA(arg, Const) && !reinterpret_cast<Const *>(arg)->constisnull;
+			Oid oid = constant ? DatumGetObjectId(reinterpret_cast<Const *>(arg)->constvalue) : InvalidOid;
+			if (constant && guarded->kind == GuardKind::kRefuseRelation)
+				CheckRelationReachable(oid);
+			else if (!(constant && guarded->kind == GuardKind::kLargeObject && LargeObjectReachable(oid)))
+				RefuseUnplannedCall(format_procedure(call->funcid), static_cast<const char *>(context));
+		}
+	}
+	return expression_tree_walker(node, reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(UnplannedCallWalker)), context);
+}
+
+// The raw WHERE clause of COPY FROM: a call of any function named like a
+// guarded one is refused (names are not resolved yet; the rare false match
+// is refused too).
+bool RawGuardedCallWalker(Node *node, void *context) {
+	if (node == nullptr)
+		return false;
+	if (IsA(node, FuncCall)) {
+		auto *call = reinterpret_cast<FuncCall *>(node);
+		const char *name = strVal(llast(call->funcname));
+		if (IsGuardedName(name))
+			RefuseUnplannedCall(name, static_cast<const char *>(context));
+	}
+	return raw_expression_tree_walker(node, reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(RawGuardedCallWalker)), context);
+}
+
 // --- large objects ---------------------------------------------------------
 
 // The tenant a large object was created under ("" for none).
@@ -420,6 +486,35 @@ bool LargeObjectReachable(Oid loid) {
 void InstallQueryGuard() {
 	previous_planner = planner_hook;
 	planner_hook = GuardPlanner;
+}
+
+PlannedStmt *GuardCallArguments(PlannedStmt *pstmt) {
+	auto *call = reinterpret_cast<CallStmt *>(pstmt->utilityStmt);
+	if (call->funcexpr == nullptr || !IsTransactionState() || !RegistryInstalled() || !EnsureGuards())
+		return pstmt;
+	PlannedStmt *copy = static_cast<PlannedStmt *>(copyObjectImpl(pstmt));
+	(void)GuardWalker(reinterpret_cast<Node *>(reinterpret_cast<CallStmt *>(copy->utilityStmt)->funcexpr), nullptr);
+	return copy;
+}
+
+void CheckCopyFromExpressions(const CopyStmt *stmt, Oid relid) {
+	if (!RegistryInstalled() || !EnsureGuards())
+		return;
+	if (stmt->whereClause != nullptr)
+		(void)RawGuardedCallWalker(stmt->whereClause, const_cast<char *>("the WHERE clause of COPY FROM"));
+	if (!OidIsValid(relid))
+		return;
+	Relation rel = relation_open(relid, AccessShareLock);
+	TupleDesc desc = RelationGetDescr(rel);
+	if (desc->constr != nullptr && desc->constr->num_defval > 0)
+		for (int i = 0; i < desc->natts; i++) {
+			Form_pg_attribute att = TupleDescAttr(desc, i);
+			if (att->attisdropped || !att->atthasdef || att->attgenerated)
+				continue;
+			Node *value = build_column_default(rel, i + 1);
+			(void)UnplannedCallWalker(value, const_cast<char *>("a column default of COPY FROM's table"));
+		}
+	relation_close(rel, AccessShareLock);
 }
 
 void NoteLargeObjectCreated(Oid loid) {

@@ -29,6 +29,17 @@ namespace wellness_tenancy {
 // Installs the planner hook; called once from _PG_init.
 void InstallQueryGuard();
 
+// CALL: its arguments are evaluated without the planner, so they get the
+// wrappers here (on a copy of the statement, returned).  ProcessUtility,
+// while enforcement is active.
+PlannedStmt *GuardCallArguments(PlannedStmt *pstmt);
+
+// COPY FROM in tenant context: the column defaults of the target relation
+// (relid, InvalidOid if unknown) and the WHERE clause are evaluated without
+// the planner: a guarded call there is checked now when its argument is a
+// constant, refused (42501) otherwise.
+void CheckCopyFromExpressions(const CopyStmt *stmt, Oid relid);
+
 // Large objects created in a tenant context carry the tenant (a security
 // label); called from the object-access hook.
 void NoteLargeObjectCreated(Oid loid);

@@ -30,6 +30,12 @@ struct StatementTag {
 	char tenant[NAMEDATALEN];
 };
 HTAB *prepared_statements = nullptr;
+// The one tenant every statement tagged so far was prepared under, while
+// there is only one ("" before the first): the common case (one tenant per
+// session, or statements prepared in one tenant's transaction) then needs
+// no lookup per EXECUTE.  Tags of no tenant never refuse and do not count.
+char tagged_tenant[NAMEDATALEN] = "";
+bool tagged_tenants_mixed = false;
 
 // wellness_tenancy.shared_prepared_statements
 bool shared_prepared_statements = false;
@@ -92,6 +98,55 @@ char *ScopedName(const char *kind, const char *name) {
 } // namespace
 
 char *ScopeChannelName(const char *channel) { return ScopedName("channel", channel); }
+
+namespace {
+
+// Scoped channels this backend has asked to LISTEN on ("<tenant>:<name>"),
+// in TopMemoryContext.  A LISTEN that did not commit leaves a name here;
+// unlistening it later is harmless.
+List *scoped_listens = NIL;
+
+void NoteScopedListen(const char *scoped) {
+	ListCell *cell;
+	foreach (cell, scoped_listens)
+		if (strcmp(static_cast<const char *>(lfirst(cell)), scoped) == 0)
+			return;
+	MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+	scoped_listens = lappend(scoped_listens, pstrdup(scoped));
+	MemoryContextSwitchTo(old);
+}
+
+// UNLISTEN of one scoped channel (or of all: nullptr).
+void ForgetScopedListen(const char *scoped) {
+	ListCell *cell;
+	foreach (cell, scoped_listens) {
+		char *name = static_cast<char *>(lfirst(cell));
+		if (scoped == nullptr || strcmp(name, scoped) == 0) {
+			scoped_listens = foreach_delete_current(scoped_listens, cell);
+			pfree(name);
+		}
+	}
+}
+
+// Does the scoped name belong to the tenant?  ("<tenant>:...")
+bool ScopedToTenant(const char *scoped, const char *tenant) {
+	size_t length = strlen(tenant);
+	return length > 0 && strncmp(scoped, tenant, length) == 0 && scoped[length] == ':';
+}
+
+} // namespace
+
+void StopOtherTenantsChannels(const char *new_tenant) {
+	ListCell *cell;
+	foreach (cell, scoped_listens) {
+		char *name = static_cast<char *>(lfirst(cell));
+		if (ScopedToTenant(name, new_tenant))
+			continue;
+		Async_Unlisten(name);
+		scoped_listens = foreach_delete_current(scoped_listens, cell);
+		pfree(name);
+	}
+}
 
 namespace {
 
@@ -185,6 +240,12 @@ void NotePreparedStatement(const PrepareStmt *stmt) {
 	auto *tag = static_cast<StatementTag *>(hash_search(prepared_statements, stmt->name, HASH_ENTER, nullptr));
 	tag->prepared = entry->prepare_time;
 	strlcpy(tag->tenant, tenant, NAMEDATALEN);
+	if (tenant[0] != '\0' && strcmp(tenant, tagged_tenant) != 0) {
+		if (tagged_tenant[0] == '\0')
+			strlcpy(tagged_tenant, tenant, NAMEDATALEN);
+		else
+			tagged_tenants_mixed = true;
+	}
 }
 
 namespace {
@@ -211,7 +272,10 @@ void CheckExecuteStmt(const ExecuteStmt *stmt) {
 } // namespace
 
 void CheckPreparedStatementUse(Node *statement) {
-	if (prepared_statements == nullptr || hash_get_num_entries(prepared_statements) == 0)
+	if (prepared_statements == nullptr || shared_prepared_statements || tagged_tenant[0] == '\0')
+		return;
+	// Every tag is of the tenant in force: nothing to refuse.
+	if (!tagged_tenants_mixed && strcmp(tagged_tenant, CurrentTenantName()) == 0)
 		return;
 	switch (nodeTag(statement)) {
 	case T_ExecuteStmt:
@@ -252,14 +316,33 @@ PlannedStmt *ScopeSessionNames(PlannedStmt *pstmt) {
 			                 "No tenant is set, and unscoped channels carry notifications of every tenant.");
 		if (scoped == nullptr)
 			return pstmt;
+		// A LISTEN outlives the transaction.  Under local_tenant_only the
+		// tenant does not: behind a transaction pooler the next client of
+		// this connection, working for another tenant, would receive this
+		// tenant's notifications.
+		if (LocalTenantOnly())
+			ereport(ERROR,
+			        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			         errmsg("LISTEN is not allowed under wellness_tenancy.local_tenant_only"),
+			         errdetail("A LISTEN lasts for the session, the tenant only for this transaction: the next "
+			                   "client of a pooled connection would receive tenant \"%s\"'s notifications.",
+			                   CurrentTenantName()),
+			         errhint("Listen on a direct or session-pooled connection whose role does not have "
+			                 "local_tenant_only, with the tenant set for the session.")));
+		NoteScopedListen(scoped);
 		PlannedStmt *copy = static_cast<PlannedStmt *>(copyObjectImpl(pstmt));
 		reinterpret_cast<ListenStmt *>(copy->utilityStmt)->conditionname = scoped;
 		return copy;
 	}
 	case T_UnlistenStmt: {
 		auto *stmt = reinterpret_cast<UnlistenStmt *>(statement);
-		if (stmt->conditionname == nullptr || (scoped = ScopedName("channel", stmt->conditionname)) == nullptr)
+		if (stmt->conditionname == nullptr) {
+			ForgetScopedListen(nullptr);
 			return pstmt;
+		}
+		if ((scoped = ScopedName("channel", stmt->conditionname)) == nullptr)
+			return pstmt;
+		ForgetScopedListen(scoped);
 		PlannedStmt *copy = static_cast<PlannedStmt *>(copyObjectImpl(pstmt));
 		reinterpret_cast<UnlistenStmt *>(copy->utilityStmt)->conditionname = scoped;
 		return copy;

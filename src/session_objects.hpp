@@ -5,7 +5,11 @@
 // not pass from one tenant to the next.
 //
 //   temporary relations   tagged at creation, refused to other tenant contexts
-//   LISTEN / NOTIFY       channel names are scoped: "<tenant>:<channel>"
+//   LISTEN / NOTIFY       channel names are scoped: "<tenant>:<channel>";
+//                         LISTEN is refused under local_tenant_only (it
+//                         would outlive the transaction on a pooled
+//                         connection), and a change of tenant stops the
+//                         channels listened on for another tenant
 //   PREPARE TRANSACTION   global ids are scoped: "<tenant>:<gid>"
 //   temporary functions   (pg_temp.f) tagged at creation, refused likewise
 //   SQL PREPARE           a statement prepared in a tenant context is tagged
@@ -66,5 +70,11 @@ PlannedStmt *ScopeSessionNames(PlannedStmt *pstmt);
 // The channel name pg_notify() really uses in the tenant context in force
 // (nullptr: unchanged); refuses a channel scoped to another tenant.
 char *ScopeChannelName(const char *channel);
+
+// The tenant setting is changing to new_tenant ("" for none), inside a
+// transaction: stop listening on the channels this backend listens on for
+// any other tenant (Async_Unlisten: in effect when the change commits).
+// Called from the tenant setting's assign hook; allocates, reads no catalog.
+void StopOtherTenantsChannels(const char *new_tenant);
 
 } // namespace wellness_tenancy

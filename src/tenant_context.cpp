@@ -1,5 +1,6 @@
 // TenantContext: see tenant_context.hpp.
 #include "tenant_context.hpp"
+#include "session_objects.hpp"
 
 #include "tenant_activity.hpp"
 
@@ -188,6 +189,11 @@ void AssignTenant(const char *newval, void *extra) {
 		strlcpy(locked_tenant, lock_to, NAMEDATALEN);
 		lock_held = true;
 	}
+	// Channels listened on for another tenant stop with the change; it takes
+	// effect when the change commits, with the setting (not at transaction
+	// end, when the state is no longer TRANS_INPROGRESS).
+	if (IsTransactionState() && !IsParallelWorker())
+		StopOtherTenantsChannels(newval ? newval : "");
 	// The tenant in force once newval is assigned, for wt_sessions.
 	PublishTenant(EffectiveTenantWith(newval, require_signed_tenant));
 }
@@ -293,6 +299,8 @@ config_string *FindStringSetting(const char *name) {
 
 } // namespace
 
+bool LocalTenantOnly() { return local_tenant_only; }
+
 void DefineTenantSettings() {
 	DefineCustomStringVariable(
 	    kTenantSetting, "The tenant (schema name) this session or transaction works for.",
@@ -324,6 +332,9 @@ void DefineTenantSettings() {
 	DefineCustomStringVariable(
 	    "wellness_tenancy.app_role", "The role tenant schemas are granted to at provisioning.",
 	    nullptr, &app_role_setting, "wellness_app", PGC_SUSET, 0, nullptr, nullptr, nullptr);
+	// The prefix is reserved at the end of _PG_init, once every setting is
+	// defined: reserving it drops the values (postgresql.conf, -c) of the
+	// settings not yet defined.
 
 	tenant_guc = FindStringSetting(kTenantSetting);
 	previous_emit_log = emit_log_hook;

@@ -35,6 +35,10 @@ bool EnforcementActive();
 // only in a tenant context.
 bool TenantContextInForce();
 
+// Is wellness_tenancy.local_tenant_only on (the tenant lives one transaction
+// at most: the transaction-pooling mode)?
+bool LocalTenantOnly();
+
 // Changes whenever the answer of TenantRefusal() may change: the tenant or
 // require_tenant was set, or the registry was rebuilt.
 uint64 PolicyEpoch();

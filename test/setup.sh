@@ -16,6 +16,12 @@ packages=(
 	iproute2 procps          # ss, ps: inspecting servers in tests
 	debhelper postgresql-server-dev-all dpkg-dev # the Debian package test (pg_buildext)
 	nodejs                   # the Node token recipe test
+	# real drivers behind PgBouncer (test/integration/clients.sh, docs/clients.md), run with /usr/bin/python3
+	python3-psycopg          # psycopg 3
+	python3-psycopg-pool     # psycopg_pool.ConnectionPool
+	python3-asyncpg          # asyncpg
+	python3-django           # Django 3.2 (its PostgreSQL backend uses psycopg2)
+	python3-psycopg2         # psycopg2, for Django
 	prometheus-postgres-exporter # test/integration/metrics_exporter.sh: the real exporter reads wt_metrics
 	# building Citus 13.0.5 for test/integration/citus.sh (shared/vendor/README.md)
 	liblz4-dev libzstd-dev libssl-dev libkrb5-dev libselinux1-dev libxslt1-dev

@@ -138,6 +138,25 @@ ctl=$(su -c "LISTEN ch" -c "SELECT pg_sleep(2.5)" -c "SELECT 1")
 wait
 grep -q SECRETB <<<"$ctl" || fail "control: a DBA listening on ch does not receive the trigger's notification: $ctl"
 pass "LISTEN on a channel b's trigger notifies"
+# A LISTEN lasts for the session.  A session that listened for tenant b and
+# then works for tenant a (a session-level switch: RESET, then SET) stops
+# hearing b's channel; the control stays with b and hears it.
+( sleep 1.5; app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'b'" -c "NOTIFY news, 'SECRETB-after-switch'" -c COMMIT >/dev/null ) &
+out=$(app -c "SET wellness_tenancy.tenant = 'b'" -c "LISTEN news" -c "RESET wellness_tenancy.tenant" -c "SET wellness_tenancy.tenant = 'a'" -c "SELECT pg_sleep(3)" -c "SELECT 1")
+wait
+no_leak "channel listened on for b, then working for a" "$out"
+( sleep 1.5; app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'b'" -c "NOTIFY news, 'SECRETB-no-switch'" -c COMMIT >/dev/null ) &
+ctl=$(app -c "SET wellness_tenancy.tenant = 'b'" -c "LISTEN news" -c "SELECT pg_sleep(3)" -c "SELECT 1")
+wait
+grep -q SECRETB-no-switch <<<"$ctl" || fail "control: a session staying with b does not hear b's channel: $ctl"
+# Under local_tenant_only (transaction pooling) the tenant ends with the
+# transaction, the LISTEN would not: refused; the control without the mode
+# listens.
+out=$(su -c "SET wellness_tenancy.local_tenant_only = on" -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'b'" -c "LISTEN news" -c "ROLLBACK")
+grep -q 'LISTEN is not allowed under wellness_tenancy.local_tenant_only' <<<"$out" || fail "LISTEN under local_tenant_only not refused: $out"
+ctl=$(su -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'b'" -c "LISTEN news" -c "SELECT 'listening'" -c "ROLLBACK")
+[ "$ctl" = listening ] || fail "control: LISTEN in b's transaction without local_tenant_only: $ctl"
+pass "LISTEN across a change of tenant, and under local_tenant_only"
 
 echo "== 5. changing tenant inside the transaction (tenant lock)"
 probe "set_config + query_to_xml in one statement" "SELECT set_config('wellness_tenancy.tenant', 'b', true), query_to_xml('SELECT full_name FROM b.employees LIMIT 1', true, true, '')"
@@ -160,6 +179,36 @@ probe "b's SQL function through a shared view (inlined before)" "SELECT * FROM p
 probe "b's table function through a shared view" "SELECT * FROM public.tv LIMIT 2"
 su -c "CREATE TABLE public.defaults (x text DEFAULT b.secret()); GRANT INSERT, SELECT ON public.defaults TO wellness_app" >/dev/null
 probe "b's function as a column default" "INSERT INTO public.defaults DEFAULT VALUES RETURNING x"
+# COPY FROM evaluates a shared table's defaults without the planner: b's
+# sequence named by a constant in the default.
+su -c "CREATE TABLE public.seqdef (x bigint DEFAULT nextval('b.sq'), y text); GRANT INSERT, SELECT, DELETE ON public.seqdef TO wellness_app" >/dev/null
+out=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "COPY public.seqdef (y) FROM STDIN" -c "SELECT x FROM public.seqdef" -c "ROLLBACK" <<<"copied")
+no_leak "b's sequence as a default, through COPY FROM" "$out"
+ctl=$(su -c "BEGIN" -c "COPY public.seqdef (y) FROM STDIN" -c "SELECT x FROM public.seqdef" -c "ROLLBACK" <<<"copied")
+grep -Eq "$mark" <<<"$ctl" || fail "control: COPY FROM without a tenant does not take b's sequence: $ctl"
+pass "b's sequence as a default, through COPY FROM: $(head -c 100 <<<"$out" | tr '\n' ' ')"
+# The WHERE clause of COPY FROM, and CALL's arguments, are evaluated without
+# the planner too: b's sequence and large object by a constant OID.
+sq=$(su -c "SELECT 'b.sq'::regclass::oid")
+out=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "COPY public.seqdef (x, y) FROM STDIN WHERE x < nextval($sq)" -c "SELECT y FROM public.seqdef" -c "ROLLBACK" <<<"1	SECRETB-copy-where")
+grep -q 'WHERE clause of COPY FROM calls nextval' <<<"$out" || fail "COPY FROM ... WHERE nextval(b's sequence) not refused: $out"
+ctl=$(su -c "BEGIN" -c "COPY public.seqdef (x, y) FROM STDIN WHERE x < nextval($sq)" -c "SELECT y FROM public.seqdef" -c "ROLLBACK" <<<"1	SECRETB-copy-where")
+grep -q SECRETB-copy-where <<<"$ctl" || fail "control: COPY FROM ... WHERE nextval() without a tenant: $ctl"
+pass "b's sequence in COPY FROM ... WHERE: $(head -c 100 <<<"$out" | tr '\n' ' ')"
+for arg in "nextval($sq)::text" "convert_from(lo_get(424242), 'UTF8')"; do
+	out=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "CREATE PROCEDURE pg_temp.show(v text) LANGUAGE plpgsql AS \$\$ BEGIN RAISE NOTICE 'got %', v; END \$\$" -c "CALL pg_temp.show($arg)" -c "ROLLBACK")
+	no_leak "CALL pg_temp.show($arg)" "$out"
+	grep -q 'ERROR' <<<"$out" || fail "CALL pg_temp.show($arg) not refused: $out"
+	ctl=$(su -c "BEGIN" -c "CREATE PROCEDURE pg_temp.show(v text) LANGUAGE plpgsql AS \$\$ BEGIN RAISE NOTICE 'got %', v; END \$\$" -c "CALL pg_temp.show($arg)" -c "ROLLBACK")
+	grep -Eq "$mark" <<<"$ctl" || fail "control: CALL pg_temp.show($arg) without a tenant: $ctl"
+	pass "CALL with $arg: $(grep ERROR <<<"$out" | head -c 100)"
+done
+# A DBA's postgres_fdw foreign table in public over a loopback server: the
+# remote session has no tenant.  Guard: a foreign table in a's own schema
+# serves a.
+su -c "CREATE EXTENSION postgres_fdw" -c "CREATE SERVER loopback FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '127.0.0.1', port '$atk_PORT', dbname 'postgres')" -c "CREATE USER MAPPING FOR PUBLIC SERVER loopback OPTIONS (user 'postgres', password_required 'false')" -c "CREATE FOREIGN TABLE public.remote_b (full_name text) SERVER loopback OPTIONS (schema_name 'b', table_name 'employees')" -c "CREATE FOREIGN TABLE a.remote_own (full_name text) SERVER loopback OPTIONS (schema_name 'a', table_name 'employees')" -c "GRANT SELECT ON public.remote_b, a.remote_own TO wellness_app" >/dev/null
+probe "a loopback postgres_fdw foreign table in public over b" "SELECT full_name FROM public.remote_b LIMIT 3"
+grep -q 'SECRETA' <<<"$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "SELECT full_name FROM a.remote_own LIMIT 1" -c "COMMIT")" || fail "a foreign table in a's own schema does not serve a"
 out=$(app -c "SET wellness_tenancy.tenant = 'b'" -c "BEGIN" -c "DECLARE c CURSOR WITH HOLD FOR SELECT full_name FROM b.employees" -c COMMIT -c "RESET wellness_tenancy.tenant" -c "SET wellness_tenancy.tenant = 'a'" -c "SELECT cursor_to_xml('c', 2, false, false, '')" -c "RESET wellness_tenancy.tenant" -c "SET wellness_tenancy.tenant = 'b'" -c "SELECT cursor_to_xml('c', 1, false, false, '')")
 no_leak "held cursor via cursor_to_xml" "$(sed -n '0,/cannot be run/p' <<<"$out")"
 grep -q 'portal "c" cannot be run' <<<"$out" || fail "held cursor: $out"
@@ -194,8 +243,11 @@ pass "temporary table filled under b (control: under b it reads)"
 out=$(app -c "SELECT wt_set_tenant('b')" -c "PREPARE pb AS SELECT full_name FROM employees LIMIT 1" -c "RESET wellness_tenancy.tenant" -c "SELECT wt_set_tenant('a')" -c "EXECUTE pb" -c "SELECT statement FROM pg_prepared_statements")
 grep -q 'not allowed in tenant context' <<<"$out" || fail "pg_prepared_statements listed in tenant context: $out"
 no_leak "prepared statement re-executed under a" "$out"
-grep -q 'SECRETA' <<<"$out" || fail "a statement prepared under b did not resolve in tenant a: $out"
-pass "a statement prepared under b resolves in a; pg_prepared_statements refused"
+grep -q 'prepared statement "pb" was created under tenant "b", not tenant "a"' <<<"$out" || fail "a statement prepared under b was executed under a: $out"
+# Guard: the statement's own tenant keeps using it, after a change of tenant.
+out=$(app -c "SELECT wt_set_tenant('a')" -c "PREPARE pa AS SELECT full_name FROM employees LIMIT 1" -c "RESET wellness_tenancy.tenant" -c "SELECT wt_set_tenant('a')" -c "EXECUTE pa")
+grep -q 'SECRETA' <<<"$out" || fail "a statement prepared under a does not run under a again: $out"
+pass "a statement prepared under b is refused under a (guard: a's own statement runs); pg_prepared_statements refused"
 out=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "DECLARE cur CURSOR FOR SELECT 42" -c "SELECT (pg_cursor()).name" -c "ROLLBACK")
 grep -q 'not allowed in tenant context' <<<"$out" || fail "pg_cursor() in the target list in tenant context: $out"
 [ "$(su -c "BEGIN" -c "DECLARE cur CURSOR FOR SELECT 42" -c "SELECT (pg_cursor()).name" -c "ROLLBACK")" = cur ] || fail "control: pg_cursor() in the target list"

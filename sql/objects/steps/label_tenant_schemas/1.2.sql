@@ -1,4 +1,3 @@
-
 -- Tenant schemas carry the security label 'tenant' of provider
 -- wellness_tenancy (registered by the module), which pg_dump carries with
 -- the schema: a tenant schema restored where no registry row lists it is

@@ -1,4 +1,3 @@
-
 -- The application role fails closed without the module: its
 -- session_preload_libraries names wellness_tenancy, whose _PG_init refuses
 -- the login unless the module is also in shared_preload_libraries (a server

@@ -1,4 +1,3 @@
-
 -- Signed tenant context: with wellness_tenancy.require_signed_tenant on for a
 -- role, the role enters a tenant only by presenting a token minted by the
 -- application's backend with a key in wellness_tenancy.token_keys.

@@ -1,0 +1,7 @@
+-- Guards the planner wraps around arguments of built-in functions
+-- (src/query_guard.cpp): they pass the argument through, or refuse it, or
+-- turn it into NULL, by the tenant context in force when they run.
+CREATE FUNCTION wt_internal.large_object_visible(oid) RETURNS boolean
+    LANGUAGE c STABLE PARALLEL SAFE STRICT AS 'MODULE_PATHNAME', 'wt_large_object_visible';
+COMMENT ON FUNCTION wt_internal.large_object_visible(oid) IS
+    'security qual of pg_largeobject';

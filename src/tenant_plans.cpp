@@ -1,0 +1,262 @@
+// TenantPlans: see tenant_plans.hpp.
+#include "tenant_plans.hpp"
+
+#include "tenant_context.hpp"
+
+namespace wellness_tenancy {
+
+namespace {
+
+int tenant_plans = 256; // wellness_tenancy.tenant_plans; 0: off
+
+struct MemoKey {
+	char name[NAMEDATALEN];   // the prepared statement
+	char tenant[NAMEDATALEN]; // the tenant in force at EXECUTE
+};
+
+// One tenant's copy of one statement's plan source.  original and
+// prepare_time tell the statement it was copied from from one prepared
+// again under the same name.
+struct MemoEntry {
+	MemoKey key; // hash key
+	CachedPlanSource *original;
+	TimestampTz prepare_time;
+	CachedPlanSource *copy;
+	int in_use; // swapped in by an EXECUTE still running (nested EXECUTEs)
+	MemoEntry *newer; // the recency list: most recently used at the head
+	MemoEntry *older;
+};
+
+// dynahash never moves an entry, so the list links entries in place.
+// (PostgreSQL's ilist.h macros do not compile as C++.)
+HTAB *memo = nullptr;
+MemoEntry *newest = nullptr;
+MemoEntry *oldest = nullptr;
+
+void Unlink(MemoEntry *entry) {
+	(entry->newer ? entry->newer->older : newest) = entry->older;
+	(entry->older ? entry->older->newer : oldest) = entry->newer;
+	entry->newer = entry->older = nullptr;
+}
+
+void PushNewest(MemoEntry *entry) {
+	entry->newer = nullptr;
+	entry->older = newest;
+	(newest ? newest->newer : oldest) = entry;
+	newest = entry;
+}
+
+// The swaps of the EXECUTEs running now, innermost last.
+constexpr int kMaxActiveSwaps = 16;
+TenantPlanSwap *active_swaps[kMaxActiveSwaps];
+int active_count = 0;
+
+void Forget(MemoEntry *entry, bool drop_copy) {
+	if (drop_copy)
+		DropCachedPlan(entry->copy);
+	Unlink(entry);
+	(void)hash_search(memo, &entry->key, HASH_REMOVE, nullptr);
+}
+
+// Keeps the number of copies at the cap, dropping the least recently used
+// ones that no EXECUTE is running.
+void Evict() {
+	long over = hash_get_num_entries(memo) - tenant_plans;
+	for (MemoEntry *entry = oldest; over > 0 && entry != nullptr;) {
+		MemoEntry *newer = entry->newer;
+		if (entry->in_use == 0) {
+			Forget(entry, true);
+			over--;
+		}
+		entry = newer;
+	}
+}
+
+// The prepared statement an EXECUTE (possibly under EXPLAIN) names.
+const ExecuteStmt *ExecuteOf(Node *statement) {
+	if (IsA(statement, ExecuteStmt))
+		return reinterpret_cast<const ExecuteStmt *>(statement);
+	if (IsA(statement, ExplainStmt)) {
+		Node *query = reinterpret_cast<ExplainStmt *>(statement)->query;
+		if (query != nullptr && IsA(query, Query))
+			query = reinterpret_cast<Query *>(query)->utilityStmt;
+		if (query != nullptr && IsA(query, ExecuteStmt))
+			return reinterpret_cast<const ExecuteStmt *>(query);
+	}
+	return nullptr;
+}
+
+} // namespace
+
+void DefineTenantPlanSettings() {
+	DefineCustomIntVariable(
+	    "wellness_tenancy.tenant_plans",
+	    "SQL prepared statements keep this many per-tenant plans per backend.",
+	    "EXECUTE under a tenant uses that tenant's own copy of the statement's plan, so switching tenants "
+	    "does not re-plan on every switch. A plan takes about 10-15 KB; the least recently used are dropped "
+	    "beyond this number. 0 turns it off (PostgreSQL then re-plans when the tenant changes).",
+	    &tenant_plans, 256, 0, 100000, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+}
+
+void BeginTenantPlan(Node *statement, TenantPlanSwap *swap) {
+	swap->active = false;
+	if (tenant_plans <= 0)
+		return;
+	const ExecuteStmt *execute = ExecuteOf(statement);
+	if (execute == nullptr || execute->name == nullptr || strlen(execute->name) >= NAMEDATALEN)
+		return;
+	const char *tenant = CurrentTenantName();
+	if (tenant[0] == '\0' || strlen(tenant) >= NAMEDATALEN)
+		return;
+	PreparedStatement *prepared = FetchPreparedStatement(execute->name, false);
+	if (prepared == nullptr || !prepared->from_sql || prepared->plansource->is_oneshot ||
+	    !prepared->plansource->is_complete || active_count >= kMaxActiveSwaps)
+		return;
+	// The statement run again from inside its own execution: its plan
+	// source is swapped already; the plain path.
+	for (int i = 0; i < active_count; i++)
+		if (active_swaps[i]->entry == prepared)
+			return;
+	if (memo == nullptr) {
+		HASHCTL ctl;
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(MemoKey);
+		ctl.entrysize = sizeof(MemoEntry);
+		ctl.hcxt = TopMemoryContext;
+		memo = hash_create("wellness_tenancy tenant plans", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	MemoKey key;
+	memset(&key, 0, sizeof(key));
+	strlcpy(key.name, execute->name, NAMEDATALEN);
+	strlcpy(key.tenant, tenant, NAMEDATALEN);
+	bool found = false;
+	auto *entry = static_cast<MemoEntry *>(hash_search(memo, &key, HASH_ENTER, &found));
+	if (found && (entry->original != prepared->plansource || entry->prepare_time != prepared->prepare_time)) {
+		// Prepared again under the same name since: the copy is of another
+		// statement.
+		if (entry->in_use > 0)
+			return; // still running under its old statement: the plain path
+		DropCachedPlan(entry->copy);
+		Unlink(entry);
+		found = false;
+	}
+	if (!found) {
+		entry->copy = nullptr;
+		entry->in_use = 0;
+		PushNewest(entry);
+		// Copying may fail (out of memory): leave no entry without a copy.
+		PG_TRY();
+		{
+			CachedPlanSource *copy = CopyCachedPlan(prepared->plansource);
+			SaveCachedPlan(copy);
+			entry->copy = copy;
+		}
+		PG_CATCH();
+		{
+			Unlink(entry);
+			(void)hash_search(memo, &key, HASH_REMOVE, nullptr);
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
+		entry->original = prepared->plansource;
+		entry->prepare_time = prepared->prepare_time;
+		entry->in_use = 1; // before evicting: never this one
+	} else {
+		if (entry != newest) {
+			Unlink(entry);
+			PushNewest(entry);
+		}
+		entry->in_use++;
+	}
+	Evict(); // also after the cap was lowered
+	prepared->plansource = entry->copy;
+	active_swaps[active_count++] = swap;
+	swap->active = true;
+	swap->restored = false;
+	strlcpy(swap->name, key.name, NAMEDATALEN);
+	swap->entry = prepared;
+	swap->original = entry->original;
+	swap->copy = entry->copy;
+	swap->memo = entry;
+}
+
+void EndTenantPlan(TenantPlanSwap *swap) {
+	if (!swap->active)
+		return;
+	swap->active = false;
+	for (int i = active_count - 1; i >= 0; i--)
+		if (active_swaps[i] == swap) {
+			active_swaps[i] = active_swaps[--active_count];
+			break;
+		}
+	auto *entry = static_cast<MemoEntry *>(swap->memo);
+	entry->in_use--;
+	if (!swap->restored) {
+		static_cast<PreparedStatement *>(swap->entry)->plansource = static_cast<CachedPlanSource *>(swap->original);
+		return;
+	}
+	// Deallocated while it ran: the statement's own plan source went with
+	// it, and the copy belongs to nothing any more.
+	if (entry->in_use == 0)
+		Forget(entry, true);
+}
+
+void RestoreTenantPlansBefore(Node *statement) {
+	if (active_count == 0)
+		return;
+	const char *name = nullptr; // nullptr: every statement
+	if (IsA(statement, DeallocateStmt))
+		name = reinterpret_cast<DeallocateStmt *>(statement)->name;
+	else if (!(IsA(statement, DiscardStmt) && reinterpret_cast<DiscardStmt *>(statement)->target == DISCARD_ALL))
+		return;
+	for (int i = 0; i < active_count; i++) {
+		TenantPlanSwap *swap = active_swaps[i];
+		if (swap->restored || (name != nullptr && strcmp(name, swap->name) != 0))
+			continue;
+		static_cast<PreparedStatement *>(swap->entry)->plansource = static_cast<CachedPlanSource *>(swap->original);
+		swap->restored = true;
+	}
+}
+
+void ForgetStaleTenantPlans() {
+	if (memo == nullptr || hash_get_num_entries(memo) == 0)
+		return;
+	for (MemoEntry *entry = newest; entry != nullptr;) {
+		MemoEntry *older = entry->older;
+		PreparedStatement *prepared = FetchPreparedStatement(entry->key.name, false);
+		if (entry->in_use == 0 && (prepared == nullptr || prepared->plansource != entry->original ||
+		                           prepared->prepare_time != entry->prepare_time))
+			Forget(entry, true);
+		entry = older;
+	}
+}
+
+} // namespace wellness_tenancy
+
+extern "C" {
+
+// wt_tenant_plans() -> setof (statement, tenant, generic_plans, custom_plans,
+// valid): this backend's per-tenant plans, most recently used first.  In
+// tenant context only the tenant's own.
+PG_FUNCTION_INFO_V1(wt_tenant_plans);
+Datum wt_tenant_plans(PG_FUNCTION_ARGS) {
+	InitMaterializedSRF(fcinfo, 0);
+	auto *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+	const char *tenant = wellness_tenancy::CurrentTenantName();
+	bool own_only = wellness_tenancy::TenantContextInForce();
+	for (wellness_tenancy::MemoEntry *entry = wellness_tenancy::newest; entry != nullptr; entry = entry->older) {
+		if (own_only && strcmp(entry->key.tenant, tenant) != 0)
+			continue;
+		Datum values[5];
+		bool nulls[5] = {false, false, false, false, false};
+		values[0] = CStringGetTextDatum(entry->key.name);
+		values[1] = CStringGetTextDatum(entry->key.tenant);
+		values[2] = Int64GetDatum(entry->copy->num_generic_plans);
+		values[3] = Int64GetDatum(entry->copy->num_custom_plans);
+		values[4] = BoolGetDatum(entry->copy->is_valid);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum)0;
+}
+
+} // extern "C"

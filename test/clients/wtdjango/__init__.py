@@ -1,0 +1,1 @@
+"""A minimal Django project for test/integration/clients.sh: settings and one unmanaged model."""
