@@ -4,6 +4,7 @@
 #include "cache_budget.hpp"
 #include "isolation_hooks.hpp"
 #include "provisioning.hpp"
+#include "tenant_activity.hpp"
 #include "query_guard.hpp"
 #include "query_id.hpp"
 #include "tenant_context.hpp"
@@ -31,11 +32,15 @@ void _PG_init(void) {
 	wellness_tenancy::DefineTenantSettings();
 	wellness_tenancy::DefineTokenSettings();
 	wellness_tenancy::DefineQueryIdSettings();
+	wellness_tenancy::DefineTenantActivitySettings();
 	wellness_tenancy::RegisterTenantRegistryCallbacks();
 	wellness_tenancy::RegisterTenantLabelProvider();
 	wellness_tenancy::InstallIsolationHooks();
 	wellness_tenancy::InstallQueryGuard();
 	wellness_tenancy::InstallQueryIdHook();
+	// After the isolation hooks: its executor hooks wrap theirs (statement
+	// time includes the checks).
+	wellness_tenancy::InstallTenantActivity();
 	// Last, after every DefineCustom*Variable (some are defined by the
 	// Install* calls): reserving the prefix removes the placeholders of
 	// settings not defined yet, with the values postgresql.conf gave them.

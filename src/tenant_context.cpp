@@ -2,6 +2,8 @@
 #include "tenant_context.hpp"
 #include "session_objects.hpp"
 
+#include "tenant_activity.hpp"
+
 namespace wellness_tenancy {
 
 namespace {
@@ -47,15 +49,20 @@ char verified_tenant[NAMEDATALEN];
 bool verified_local = false; // entered with is_local: verification ends with the transaction
 constexpr const char *kUnverifiedTenant = "(unverified)";
 
-// The tenant the checks enforce: the locked one, else the setting's value.
-const char *EffectiveTenant() {
+// The tenant the checks enforce when the setting is `value` and
+// require_signed_tenant is `signed_only`: the locked one, else the value.
+const char *EffectiveTenantWith(const char *value, bool signed_only) {
 	if (lock_held)
 		return locked_tenant;
-	const char *value = tenant_setting ? tenant_setting : "";
-	if (require_signed_tenant && value[0] != '\0' && strcmp(value, verified_tenant) != 0)
+	if (value == nullptr)
+		value = "";
+	if (signed_only && value[0] != '\0' && strcmp(value, verified_tenant) != 0)
 		return kUnverifiedTenant;
 	return value;
 }
+
+// The tenant the checks enforce: the locked one, else the setting's value.
+const char *EffectiveTenant() { return EffectiveTenantWith(tenant_setting, require_signed_tenant); }
 
 bool TenantIsSet() { return EffectiveTenant()[0] != '\0'; }
 
@@ -187,11 +194,15 @@ void AssignTenant(const char *newval, void *extra) {
 	// end, when the state is no longer TRANS_INPROGRESS).
 	if (IsTransactionState() && !IsParallelWorker())
 		StopOtherTenantsChannels(newval ? newval : "");
+	// The tenant in force once newval is assigned, for wt_sessions.
+	PublishTenant(EffectiveTenantWith(newval, require_signed_tenant));
 }
 
 void AssignRequireSignedTenant(bool newval, void *extra) {
-	if (newval != require_signed_tenant)
+	if (newval != require_signed_tenant) {
 		NotePolicyChange();
+		PublishTenant(EffectiveTenantWith(tenant_setting, newval));
+	}
 }
 
 void AssignRequireTenant(bool newval, void *extra) {
@@ -236,16 +247,23 @@ const char *TenantValueAfterCommit() {
 void LocalOnlyXactCallback(XactEvent event, void *arg) {
 	if (event == XACT_EVENT_ABORT)
 		administration_depth = 0;
+	bool ended = false; // a verification or the lock ended: the tenant in force may change
 	if (verified_local && (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PREPARE)) {
 		verified_tenant[0] = '\0';
 		verified_local = false;
 		settings_epoch++; // the effective tenant may have changed (memos keyed by the epoch)
+		ended = true;
 	}
 	if (lock_held && (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PREPARE ||
 	                  event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT)) {
 		lock_held = false;
 		NotePolicyChange();
+		ended = true;
 	}
+	// Published for wt_sessions; the setting's own end (SET LOCAL) comes
+	// through AssignTenant right after.
+	if (ended)
+		PublishTenant(EffectiveTenant());
 	if (!local_tenant_only || tenant_guc == nullptr)
 		return;
 	if (event != XACT_EVENT_PRE_COMMIT && event != XACT_EVENT_PRE_PREPARE)
@@ -393,6 +411,7 @@ bool IsCurrentTenant(const TenantEntry *tenant) {
 }
 
 void ReportTenantRefusal(const TenantEntry *target, const char *object_kind, const char *object_name) {
+	CountTenantRefusal(); // wt_metrics: wellness_tenancy_refusals_total
 	const char *target_name = NameStr(target->schema_name);
 	if (target->status == TenantStatus::kRelocated)
 		ereport(ERROR,
@@ -542,6 +561,7 @@ void EnterVerifiedTenant(const char *tenant, bool is_local) {
 	strlcpy(verified_tenant, tenant, NAMEDATALEN);
 	verified_local = is_local;
 	NotePolicyChange();
+	PublishTenant(EffectiveTenant());
 	char *search_path = psprintf("%s, public", quote_identifier(tenant));
 	(void)set_config_option("search_path", search_path, context, PGC_S_SESSION, action, true, 0, false);
 }

@@ -23,6 +23,7 @@ packages=(
 	python3-asyncpg          # asyncpg
 	python3-django           # Django 3.2 (its PostgreSQL backend uses psycopg2)
 	python3-psycopg2         # psycopg2, for Django
+	prometheus-postgres-exporter # test/integration/metrics_exporter.sh: the real exporter reads wt_metrics
 	# building Citus 13.0.5 for test/integration/citus.sh (shared/vendor/README.md)
 	liblz4-dev libzstd-dev libssl-dev libkrb5-dev libselinux1-dev libxslt1-dev
 	libpam0g-dev libreadline-dev flex bison
