@@ -3,7 +3,14 @@
 
 EXTENSION = wellness_tenancy
 MODULE_big = wellness_tenancy
-OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard src/*.cpp)))
+# Sources by concern (docs/design.md): pg/ (module entry, PostgreSQL headers,
+# C++/PostgreSQL boundary, private internals), core/ (pure C++, no PostgreSQL
+# header: src/core/pure.hpp fails the build otherwise), enforcement/ (hooks,
+# tenant context, registry), observability/, admin/ (provisioning,
+# migrations, grants), citus/.
+SRC_DIRS = $(sort $(dir $(wildcard src/*/*.cpp src/*/*.hpp)))
+OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard src/*/*.cpp)))
+PG_CPPFLAGS += $(patsubst %/,-I%,$(SRC_DIRS))
 
 # Versioned scripts, assembled from the SQL source tree (CONTRIBUTING.md):
 # one file per object under sql/objects/, and per script a manifest under

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # pg_stat_statements keeps one entry per query across all tenants
-# (wellness_tenancy.normalize_query_id, src/query_id.cpp).
+# (wellness_tenancy.normalize_query_id, src/observability/query_id.cpp).
 #
 # A cluster with shared_preload_libraries = 'wellness_tenancy,
 # pg_stat_statements' and compute_query_id = on, 20 tenants.  The same

@@ -187,3 +187,5 @@ bool ParseTokenKeys(const std::string &text, std::vector<TokenKey> *keys, std::s
 }
 
 } // namespace wellness_tenancy
+
+#include "pure.hpp" // last: no PostgreSQL header above

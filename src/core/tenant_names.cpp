@@ -169,3 +169,5 @@ std::string DeriveSchemaName(std::string_view company_name) {
 }
 
 } // namespace wellness_tenancy
+
+#include "pure.hpp" // last: no PostgreSQL header above

@@ -1,5 +1,6 @@
 // TenantContext: see tenant_context.hpp.
 #include "tenant_context.hpp"
+#include "guc_compat.hpp"
 #include "session_objects.hpp"
 
 #include "tenant_activity.hpp"
@@ -24,7 +25,7 @@ int administration_depth = 0;
 uint64 settings_epoch = 0;
 
 // The GUC record of wellness_tenancy.tenant, to read what survives commit.
-config_string *tenant_guc = nullptr;
+const void *tenant_guc = nullptr; // the setting, for GucCompat
 
 // Tenant lock: once a transaction has entered a tenant (and the lock is in
 // force: tenant_lock or local_tenant_only), that tenant stays the one
@@ -211,24 +212,7 @@ void AssignRequireTenant(bool newval, void *extra) {
 }
 
 // The value wellness_tenancy.tenant will have once this transaction commits.
-const char *TenantValueAfterCommit() {
-	const char *value = *tenant_guc->variable;
-	const GucStack *stack = tenant_guc->gen.stack;
-	if (stack != nullptr) {
-		switch (stack->state) {
-		case GUC_SAVE:
-		case GUC_LOCAL:
-			value = stack->prior.val.stringval;
-			break;
-		case GUC_SET_LOCAL:
-			value = stack->masked.val.stringval;
-			break;
-		case GUC_SET:
-			break;
-		}
-	}
-	return value ? value : "";
-}
+const char *TenantValueAfterCommit() { return StringSettingValueAfterCommit(tenant_guc); }
 
 [[noreturn]] void ReportSessionLevelTenant() {
 	ereport(ERROR,
@@ -286,15 +270,6 @@ void TenantHintLogHook(ErrorData *edata) {
 		                      "resolve in a tenant's schema once it is set (BEGIN; SELECT wt_set_tenant('...', true); ...).");
 	if (previous_emit_log != nullptr)
 		previous_emit_log(edata);
-}
-
-config_string *FindStringSetting(const char *name) {
-	config_generic **settings = get_guc_variables();
-	int count = GetNumConfigOptions();
-	for (int i = 0; i < count; i++)
-		if (strcmp(settings[i]->name, name) == 0 && settings[i]->vartype == PGC_STRING)
-			return reinterpret_cast<config_string *>(settings[i]);
-	return nullptr;
 }
 
 } // namespace
