@@ -454,10 +454,10 @@ for t in "${moved[@]:0:2}"; do
 	dir=$(q -c "SELECT citus_node FROM wt_tenant_directory() WHERE schema_name = '$t'")
 	[ "$dir" = "127.0.0.1:$port" ] && probe ok "rebalance: wt_tenant_directory() shows $t on its new worker $port" ||
 		probe FAIL "rebalance: wt_tenant_directory() shows $t on '$dir', Citus on $port"
-	out=$(run "$coord_PORT" wellness_app -c "SELECT wt_set_tenant('$t')" -c "SELECT full_name FROM $t.employees")
+	out=$(run "$coord_PORT" wellness_app -c "SELECT wt_set_tenant('$t')" -c "SELECT full_name FROM $t.employees WHERE full_name = 'SECRET-$t'")
 	[ "$(tail -n 1 <<<"$out")" = "SECRET-$t" ] && probe ok "rebalance: $t reads its own rows through the coordinator" ||
 		probe FAIL "rebalance: $t through the coordinator: $(tr '\n' ' ' <<<"$out" | cut -c1-200)"
-	out=$(run "$port" wellness_app -c "SELECT wt_set_tenant('$t')" -c "SELECT full_name FROM $shard")
+	out=$(run "$port" wellness_app -c "SELECT wt_set_tenant('$t')" -c "SELECT full_name FROM $shard WHERE full_name = 'SECRET-$t'")
 	[ "$(tail -n 1 <<<"$out")" = "SECRET-$t" ] && probe ok "rebalance: $t reads its shard directly on its new worker $port" ||
 		probe FAIL "rebalance: $t directly on $port: $(tr '\n' ' ' <<<"$out" | cut -c1-200)"
 	ctl=$(run "$port" postgres -c "SELECT full_name FROM $shard")
