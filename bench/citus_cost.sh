@@ -17,15 +17,20 @@
 #   --txns     N for the callgrind runs at N and 2N transactions (default 100)
 #   --keep     keep the clusters' directories (CLUSTER_KEEP=1)
 #
-# Method: the coordinator is stopped and the transactions run from a script in
-# a single-user backend (postgres --single, which loads the preloaded
-# libraries; Citus opens its worker connections from it as from any backend)
-# under callgrind, at N and 2N transactions: (I(2N) - I(N)) / N per
-# transaction, after one unmeasured run.  Only the coordinator backend is
-# measured (the workers run normally; with (b) they enforce the forwarded
-# tenant too, which is not counted here).  track_counts = off, as in
-# bench/enforcement.sh.  Prints the table and the ratio (b)/(a).  Exits 2 on
-# errors; the source missing: exits 77 (skipped).
+# Method: a single-user backend (postgres --single, as bench/enforcement.sh
+# uses) does not work with Citus: its remote connections wait on a wait event
+# set with the postmaster-death event, which fails there ("epoll_ctl()
+# failed: Bad file descriptor").  So the coordinator's postmaster runs under
+# callgrind with --trace-children=yes, each backend writing its own file at
+# exit; the transactions run from a script in one psql session, at N and 2N
+# transactions in two sessions: (I(2N) - I(N)) / N per transaction of that
+# backend (connection start and exit cancel out), after one unmeasured
+# session.  Only the coordinator backend is measured (the workers run
+# normally; with (b) they enforce the forwarded tenant too, not counted
+# here).  track_counts = off, as in bench/enforcement.sh.  Each run also
+# checks what it measures: (b) refuses tenant_1 tenant_2's table, (a) reads
+# it.  Prints the table and the ratio (b)/(a).  Exits 1 on errors; the Citus
+# source missing: exits 77 (skipped).
 # shellcheck disable=SC2154 # <cluster>_DIR, _DATA, _PORT are set by cluster_start
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,9 +71,10 @@ done
 n=$(q -c "SELECT count(*) FROM citus_tables WHERE table_name::text LIKE 'tenant\\_%.employees'")
 [ "$n" = "$tenants" ] || fail "only $n of $tenants tenants are distributed"
 q -c "VACUUM (FREEZE, ANALYZE)" >/dev/null
-cluster_as_postgres "$coord_DIR" pg_ctl -D "$coord_DATA" -m fast -w stop >/dev/null
+cluster_as_postgres "$coord_DIR" "$PG_BINDIR/pg_ctl" -D "$coord_DATA" -m fast -w stop >/dev/null
+coord_pid=
 
-# workload SYSTEM NTXN: one statement a line, for postgres --single
+# workload SYSTEM NTXN: the transactions, one statement a line
 workload() {
 	local system=$1 ntxn=$2 k t e seed=12345
 	for ((k = 0; k < ntxn; k++)); do
@@ -78,44 +84,81 @@ workload() {
 		echo "BEGIN;"
 		if [ "$system" = ext ]; then echo "SELECT wt_set_tenant('tenant_$t', true);"
 		else echo "SELECT set_config('search_path', 'tenant_$t', true);"; fi
-		echo "SELECT full_name FROM employees WHERE email = 'e$e@example.com';"
+		echo "SELECT 'found:' || full_name FROM employees WHERE email = 'e$e@example.com';"
 		echo "INSERT INTO wellness_logs (employee_id, activity_type, duration_minutes, log_date) VALUES (md5('tenant_$t/e$e')::uuid, 'yoga', 10, date '2024-01-01');"
 		echo "COMMIT;"
 	done
+}
+
+# run_coordinator LIBS: starts the coordinator's postmaster under callgrind
+# (--trace-children: each backend it forks writes $coord_DIR/cg.<pid> at exit)
+run_coordinator() {
+	cluster_as_postgres "$coord_DIR" valgrind --tool=callgrind --trace-children=yes \
+		--callgrind-out-file="$coord_DIR/cg.%p" "$PG_BINDIR/postgres" -D "$coord_DATA" \
+		-c "shared_preload_libraries=$1" -c track_counts=off >"$coord_DIR/valgrind.log" 2>&1 &
+	coord_pid=$!
+	local i
+	for ((i = 0; i < 600; i++)); do
+		pg_isready -q -h 127.0.0.1 -p "$coord_PORT" && psql -X -q -At -c "SELECT 1" >/dev/null 2>&1 && return 0
+		sleep 1
+	done
+	fail "the coordinator did not start under valgrind: $(tail -n 20 "$coord_DIR/valgrind.log")"
+}
+stop_coordinator() {
+	[ -n "$coord_pid" ] || return 0
+	cluster_as_postgres "$coord_DIR" "$PG_BINDIR/pg_ctl" -D "$coord_DATA" -m fast -w -t 600 stop >/dev/null || true
+	wait "$coord_pid" 2>/dev/null || true
+	coord_pid=
+}
+on_exit stop_coordinator
+# measure SQLFILE OUT: runs the script in one session; prints the
+# instructions of its backend (its callgrind file appears when it exits)
+measure() {
+	local sql=$1 out=$2 pid i
+	psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$coord_PORT" -f "$sql" >"$out" 2>&1 ||
+		fail "a statement of $sql failed: $(grep -m 3 -A 2 ERROR "$out")"
+	pid=$(head -n 1 "$out")
+	for ((i = 0; i < 300; i++)); do
+		[ -s "$coord_DIR/cg.$pid" ] && grep -q '^totals:' "$coord_DIR/cg.$pid" && break
+		sleep 1
+	done
+	sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$coord_DIR/cg.$pid"
 }
 
 declare -A per_txn
 for system in citus ext; do
 	libs=citus
 	[ "$system" = ext ] && libs=citus,wellness_tenancy
-	args=(-c "shared_preload_libraries=$libs" -c "track_counts=off")
-	workload "$system" "$txns" >"$work/$system.1.sql"
-	workload "$system" $((2 * txns)) >"$work/$system.2.sql"
-	cluster_as_postgres "$coord_DIR" postgres --single "${args[@]}" -D "$coord_DATA" "$DB" \
-		<"$work/$system.1.sql" >"$work/$system.warm.stdout" 2>&1 || fail "the unmeasured $system run failed"
-	! grep -q 'ERROR:' "$work/$system.warm.stdout" || fail "$system: $(grep -m 3 -A 2 'ERROR:' "$work/$system.warm.stdout")"
-	i1=$(wt_bench_callgrind "$coord_DIR" "$coord_DATA" "$DB" "$work/$system.1.sql" "$work/$system.1.out" "${args[@]}") ||
-		fail "callgrind $system N"
-	i2=$(wt_bench_callgrind "$coord_DIR" "$coord_DATA" "$DB" "$work/$system.2.sql" "$work/$system.2.out" "${args[@]}") ||
-		fail "callgrind $system 2N"
+	{ echo "SELECT pg_backend_pid();"; workload "$system" "$txns"; } >"$work/$system.1.sql"
+	{ echo "SELECT pg_backend_pid();"; workload "$system" $((2 * txns)); } >"$work/$system.2.sql"
+	run_coordinator "$libs"
+	psql -X -q -At -h 127.0.0.1 -p "$coord_PORT" -f "$work/$system.1.sql" >/dev/null 2>&1 # unmeasured
+	i1=$(measure "$work/$system.1.sql" "$work/$system.1.stdout")
+	i2=$(measure "$work/$system.2.sql" "$work/$system.2.stdout")
+	[ -n "$i1" ] && [ -n "$i2" ] || fail "$system: no callgrind totals ($i1, $i2)"
 	# the workload really ran: every lookup found its employee
-	found=$(grep -c 'full_name = "tenant_' "$work/$system.2.stdout" || true)
+	found=$(grep -c '^found:tenant_' "$work/$system.2.stdout" || true)
 	[ "$found" -eq $((2 * txns)) ] || fail "$system: $found of $((2 * txns)) lookups found their employee"
+	# (b) enforces: tenant_1 is refused tenant_2's distributed table; (a)
+	# reads it (the control)
+	echo "citus_cost: $system: $i1 instructions at $txns transactions, $i2 at $((2 * txns))"
+	if [ "$system" = ext ] && command -v callgrind_annotate >/dev/null; then
+		echo "citus_cost: where the extension's instructions go, per transaction:"
+		wt_bench_extension_profile "$coord_DIR/cg.$(head -n 1 "$work/$system.1.stdout")" \
+			"$coord_DIR/cg.$(head -n 1 "$work/$system.2.stdout")" "$txns"
+	fi
+	out=$(psql -X -q -At -h 127.0.0.1 -p "$coord_PORT" -c "BEGIN" \
+		-c "$([ "$system" = ext ] && echo "SELECT wt_set_tenant('tenant_1', true)" ||
+			echo "SELECT set_config('search_path', 'tenant_1', true)")" \
+		-c "SELECT full_name FROM tenant_2.employees WHERE email = 'e1@example.com'" -c "ROLLBACK" 2>&1 || true)
+	if [ "$system" = ext ]; then
+		grep -q 'may not reach the schema of tenant "tenant_2"' <<<"$out" || fail "(b) did not refuse tenant_2's table: $out"
+	else
+		grep -q '^tenant_2$' <<<"$out" || fail "(a) did not read tenant_2's table: $out"
+	fi
+	stop_coordinator
 	per_txn[$system]=$(((i2 - i1) / txns))
 done
-
-# (b) enforces: in a single-user backend with the extension, tenant_1 is
-# refused tenant_2's distributed table; (a) reads it (the control).
-probe_sql="BEGIN;
-SELECT wt_set_tenant('tenant_1', true);
-SELECT full_name FROM tenant_2.employees WHERE email = 'e1@example.com';
-ROLLBACK;"
-out=$(cluster_as_postgres "$coord_DIR" postgres --single -c shared_preload_libraries=citus,wellness_tenancy \
-	-D "$coord_DATA" "$DB" <<<"$probe_sql" 2>&1 || true)
-grep -q 'may not reach the schema of tenant "tenant_2"' <<<"$out" || fail "(b) did not refuse tenant_2's table: $out"
-out=$(cluster_as_postgres "$coord_DIR" postgres --single -c shared_preload_libraries=citus -D "$coord_DATA" "$DB" \
-	<<<"SELECT full_name FROM tenant_2.employees WHERE email = 'e1@example.com';" 2>&1 || true)
-grep -q 'full_name = "tenant_2"' <<<"$out" || fail "(a) did not read tenant_2's table: $out"
 
 a=${per_txn[citus]} b=${per_txn[ext]}
 ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.4f", b / a }')
