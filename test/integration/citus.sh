@@ -27,8 +27,19 @@
 #     suspending on the coordinator reaches the workers; run_command_on_workers and run_command_on_placements
 #     from the coordinator under another tenant (refused: functions that run
 #     SQL on other nodes are not allowed in tenant context);
+#     the app role's default privileges in each tenant schema on every
+#     worker (with a control: without them a view a DBA creates there is
+#     refused); a tenant switched within a transaction reaches the worker
+#     connection already open (the same worker backend carries the new
+#     tenant), under tenant_lock the switch is refused;
 #  4. citus_schema_move, then isolation again; wt_run_migrations reaching the
-#     shards and the workers' registries.
+#     shards and the workers' registries;
+#  5. the rebalancer (citus_rebalance_start/wait) over distributed tenant
+#     schemas: the directory shows the new worker, each moved tenant reads its
+#     rows through the coordinator and on the new worker, another tenant is
+#     refused there (with control), the old placements are cleaned up;
+#  6. require_signed_tenant on the workers: the forwarded (unsigned) tenant is
+#     refused there -- fails closed; control: off on the workers, it works.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source test/lib/integration.sh citus
