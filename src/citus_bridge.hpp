@@ -25,7 +25,8 @@ namespace wellness_tenancy {
 
 // Forwards the tenant in force to the worker connections of this transaction
 // when the statement runs a Citus distributed scan; called from ExecutorStart
-// before Citus begins its scans.  Such a statement then runs in a Citus
+// before Citus begins its scans, also without a tenant (a tenant left within
+// the transaction is forwarded as '' to the connections that carry it).  Such a statement then runs in a Citus
 // coordinated transaction (its shard queries inside BEGIN ... on the worker).
 void ForwardTenantToCitus(const PlannedStmt *statement);
 

@@ -320,6 +320,25 @@ if [ "$(grep -c SECRET-alpha <<<"$ctl")" != 2 ]; then probe FAIL "switch: contro
 elif grep -q "SECRET-alpha" <<<"$(sed -n '/^beta@/,$p' <<<"$out")"; then probe LEAK "switch: alpha's rows read after switching to beta"
 elif grep -q "ERROR:  42501:" <<<"$out"; then probe ok "switch: alpha's table after the switch to beta is refused (42501); control reads it"
 else probe FAIL "switch: alpha's table after the switch: $(tr '\n' ' ' <<<"$out" | cut -c1-300)"; fi
+# leaving the tenant within the transaction (a DBA) reaches the open worker
+# connection too: it then reads beta's shard there with no tenant, as the
+# coordinator does; a savepoint rolled back restores the earlier state on
+# both sides
+out=$(run "$coord_PORT" postgres -c "BEGIN" -c "SELECT wt_set_tenant('alpha', true)" \
+	-c "SELECT node_tenant() || ' ' || full_name FROM alpha.employees WHERE full_name = 'SECRET-alpha'" \
+	-c "SELECT set_config('wellness_tenancy.tenant', '', true)" \
+	-c "SELECT node_tenant() || ' ' || full_name FROM beta.employees WHERE full_name = 'SECRET-beta'" \
+	-c "SAVEPOINT s" -c "SELECT wt_set_tenant('beta', true)" \
+	-c "SELECT node_tenant() || ' ' || full_name FROM beta.employees WHERE full_name = 'SECRET-beta'" \
+	-c "ROLLBACK TO SAVEPOINT s" \
+	-c "SELECT node_tenant() || ' ' || full_name FROM alpha.employees WHERE full_name = 'SECRET-alpha'" -c "ROLLBACK")
+pa=$(sed -n 's/^alpha@\([0-9]*\) SECRET-alpha$/\1/p' <<<"$out")
+pl=$(sed -n 's/^@\([0-9]*\) SECRET-beta$/\1/p' <<<"$out")
+pb=$(sed -n 's/^beta@\([0-9]*\) SECRET-beta$/\1/p' <<<"$out")
+pr=$(sed -n 's/^@\([0-9]*\) SECRET-alpha$/\1/p' <<<"$out")
+if [ -n "$pa" ] && [ "$pa" = "$pl" ] && [ "$pa" = "$pb" ] && [ "$pa" = "$pr" ]; then
+	probe ok "switch: leaving the tenant, and a savepoint rolled back, reach the open worker backend $pa (alpha, none, beta, none)"
+else probe FAIL "switch: leaving the tenant within the transaction: $(tr '\n' ' ' <<<"$out" | cut -c1-300)"; fi
 out=$(run "$coord_PORT" postgres -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant_lock = on" \
 	-c "SELECT wt_set_tenant('alpha', true)" -c "SELECT count(*) FROM alpha.employees" \
 	-c "SELECT wt_set_tenant('beta', true)" -c "ROLLBACK")
