@@ -5,6 +5,7 @@
 // schema, applies every tenant migration (migration 1 is the case study's
 // template) and grants the app role.  It all runs in the caller's transaction,
 // so a failure anywhere leaves neither schema nor registry row behind.
+#include "citus_bridge.hpp"
 #include "cpp_boundary.hpp"
 #include "isolation_hooks.hpp"
 #include "provisioning.hpp"
@@ -262,6 +263,12 @@ SELECT (SELECT pg_catalog.string_agg(name, ', ') FROM rel WHERE relkind <> 'S' A
                 OR d.defaclobjtype = 'S' AND a.privilege_type IN ('USAGE', 'SELECT', 'UPDATE'))) = 7
 )sql";
 
+// The app role's default privileges in a tenant schema (schema, grantee).
+const char *const kDefaultPrivilegeStatements[] = {
+    "ALTER DEFAULT PRIVILEGES IN SCHEMA %s GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO %s",
+    "ALTER DEFAULT PRIVILEGES IN SCHEMA %s GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO %s",
+};
+
 // USAGE on the schema and default privileges, so that the tables and
 // sequences the current role creates in it later are granted as they are
 // created.
@@ -270,11 +277,7 @@ void GrantSchemaToAppRole(const char *schema, const char *grantee, bool usage, b
 		ExecuteOrFail(psprintf("GRANT USAGE ON SCHEMA %s TO %s", schema, grantee), SPI_OK_UTILITY);
 	if (!defaults)
 		return;
-	const char *statements[] = {
-	    "ALTER DEFAULT PRIVILEGES IN SCHEMA %s GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO %s",
-	    "ALTER DEFAULT PRIVILEGES IN SCHEMA %s GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO %s",
-	};
-	for (const char *statement : statements)
+	for (const char *statement : kDefaultPrivilegeStatements)
 		ExecuteOrFail(psprintf(statement, schema, grantee), SPI_OK_UTILITY);
 }
 
@@ -420,13 +423,23 @@ int SuspendCitusSchemaSharding() {
 
 // Makes the provisioned schema a Citus distributed schema: each of its tables
 // becomes a single-shard table, all in one colocation group placed on one
-// node, with the tables' grants; Citus creates the schema (with its grants
-// and default privileges) and the app role's privileges on that node.  In
-// the caller's transaction: a failure here undoes the whole provisioning.
-void DistributeTenantSchema(const char *schema_name) {
+// node, with the tables' grants; Citus creates the schema with its grants on
+// every node.  Citus does not propagate default privileges (not even a
+// top-level ALTER DEFAULT PRIVILEGES), so the app role's are sent to every
+// worker here, in Citus's distributed transaction (after the schema, on the
+// same connections): a table a DBA or a tool later creates in the schema on
+// a worker is granted as on the coordinator.  In the caller's transaction: a
+// failure here undoes the whole provisioning, on the workers too.
+void DistributeTenantSchema(const char *schema_name, const char *grantee) {
 	ExecuteOrFail(psprintf("SELECT pg_catalog.citus_schema_distribute(%s::regnamespace)",
 	                       quote_literal_cstr(quote_identifier(schema_name))),
 	              SPI_OK_SELECT);
+	for (const char *statement : kDefaultPrivilegeStatements)
+		if (!SendCommandToCitusWorkers(psprintf(statement, quote_identifier(schema_name), grantee)))
+			ereport(WARNING, (errmsg("default privileges of tenant \"%s\" were not sent to the Citus workers",
+			                         schema_name),
+			                  errdetail("This Citus version does not export SendCommandToWorkersWithMetadata."),
+			                  errhint("Run the schema's ALTER DEFAULT PRIVILEGES on each worker.")));
 }
 
 // Citus makes a table created in a distributed schema a tenant table only for
@@ -469,7 +482,7 @@ int ProvisionSchema(const char *schema_name) {
 	int version = ProvisionLocalSchema(schema_name);
 	if (distribute) {
 		AtEOXact_GUC(true, nest_level);
-		DistributeTenantSchema(schema_name);
+		DistributeTenantSchema(schema_name, quote_identifier(RequireAppRole()));
 	}
 	return version;
 }

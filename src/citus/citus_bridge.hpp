@@ -9,12 +9,14 @@
 // before each statement runs, the tenant in force is added there as
 //     SET LOCAL wellness_tenancy.tenant TO '<schema>';
 // Without Citus loaded this is one pointer test per statement.  A tenant
-// switched within a transaction reaches the worker connections begun after
-// the switch; those begun before keep the earlier tenant, so the workers
-// refuse the new tenant's shards there (the coordinator refuses the old
-// tenant's): start a new transaction to switch.  Should a Citus
-// version not export the symbol, nothing is forwarded and the workers refuse
-// tenant schemas to roles with require_tenant (fail closed).
+// switched within a transaction (no tenant_lock) is sent, before the next
+// statement that runs a Citus scan, to every worker connection the
+// transaction already has open (Citus's own SET LOCAL propagation,
+// PostprocessVariableSetStmt), and recorded for those begun later: every
+// connection carries the tenant in force.  A worker that refuses the new
+// tenant fails the statement.  Should a Citus version not export the
+// symbols, nothing is forwarded and the workers refuse tenant schemas to
+// roles with require_tenant (fail closed).
 #pragma once
 
 #include "postgres_api.hpp"
@@ -23,8 +25,16 @@ namespace wellness_tenancy {
 
 // Forwards the tenant in force to the worker connections of this transaction
 // when the statement runs a Citus distributed scan; called from ExecutorStart
-// before Citus begins its scans.  Such a statement then runs in a Citus
+// before Citus begins its scans, also without a tenant (a tenant left within
+// the transaction is forwarded as '' to the connections that carry it).  Such a statement then runs in a Citus
 // coordinated transaction (its shard queries inside BEGIN ... on the worker).
 void ForwardTenantToCitus(const PlannedStmt *statement);
+
+// Sends COMMAND to every Citus worker with metadata inside this
+// transaction's distributed transaction (committed on the workers with it,
+// rolled back with it; Citus's SendCommandToWorkersWithMetadata), as the
+// current user.  Returns false when Citus is not loaded or does not export
+// the function (nothing was sent).
+bool SendCommandToCitusWorkers(const char *command);
 
 } // namespace wellness_tenancy

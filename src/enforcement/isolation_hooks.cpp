@@ -257,6 +257,11 @@ void IsolationExecutorStart(QueryDesc *query, int eflags) {
 		NoteChecked(query);
 		plan_rtable_checked = query->plannedstmt->rtable;
 		ForwardTenantToCitus(query->plannedstmt);
+	} else {
+		// No tenant now: a worker connection still carrying one that this
+		// transaction left is told (a pointer test without Citus, and
+		// nothing to do unless a tenant was forwarded).
+		ForwardTenantToCitus(query->plannedstmt);
 	}
 	if (previous_executor_start)
 		previous_executor_start(query, eflags);

@@ -27,8 +27,19 @@
 #     suspending on the coordinator reaches the workers; run_command_on_workers and run_command_on_placements
 #     from the coordinator under another tenant (refused: functions that run
 #     SQL on other nodes are not allowed in tenant context);
+#     the app role's default privileges in each tenant schema on every
+#     worker (with a control: without them a view a DBA creates there is
+#     refused); a tenant switched within a transaction reaches the worker
+#     connection already open (the same worker backend carries the new
+#     tenant), under tenant_lock the switch is refused;
 #  4. citus_schema_move, then isolation again; wt_run_migrations reaching the
-#     shards and the workers' registries.
+#     shards and the workers' registries;
+#  5. the rebalancer (citus_rebalance_start/wait) over distributed tenant
+#     schemas: the directory shows the new worker, each moved tenant reads its
+#     rows through the coordinator and on the new worker, another tenant is
+#     refused there (with control), the old placements are cleaned up;
+#  6. require_signed_tenant on the workers: the forwarded (unsigned) tenant is
+#     refused there -- fails closed; control: off on the workers, it works.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source test/lib/integration.sh citus
@@ -93,6 +104,40 @@ out=$(run "$coord_PORT" wellness_app -c "SELECT wt_set_tenant('alpha')" \
 if [ "$(tail -n 1 <<<"$out")" = "APP-alpha,SECRET-alpha" ]; then
 	probe ok "provisioning: the app role writes and reads its own shard through the coordinator"
 else probe FAIL "provisioning: the app role on its own shard: $(tr '\n' ' ' <<<"$out")"; fi
+# default privileges on every node: Citus propagates none, provisioning
+# sends the app role's to every worker in Citus's distributed transaction
+defacl_query() {
+	echo "SELECT coalesce(string_agg(d.defaclobjtype::text || ':' || a.privilege_type, ',' ORDER BY d.defaclobjtype::text, a.privilege_type), 'none')
+	      FROM pg_default_acl d, aclexplode(d.defaclacl) a
+	      WHERE d.defaclnamespace = '$1'::regnamespace AND a.grantee = 'wellness_app'::regrole
+	        AND d.defaclrole = 'postgres'::regrole"
+}
+for t in alpha beta gamma delta; do
+	want=$(q -c "$(defacl_query "$t")")
+	for port in "$w1_PORT" "$w2_PORT"; do
+		got=$(run "$port" postgres -c "$(defacl_query "$t")")
+		if [ "$want" != none ] && [ "$got" = "$want" ]; then
+			probe ok "default privileges: worker $port has $t's ($got)"
+		else probe FAIL "default privileges: worker $port has '$got' for $t, the coordinator '$want'"; fi
+	done
+done
+# what they are for: an object a DBA (or a tool) creates in the schema on a
+# worker is granted to the app role there (Citus refuses CREATE TABLE in a
+# distributed schema on a worker; a view is allowed).  Control: in beta's
+# schema on the same worker, with the default privileges revoked there, the
+# same view is refused to the app role -- the entries are what grants it.
+aport=$(q -c "SELECT nodeport FROM citus_shards WHERE table_name = 'alpha.employees'::regclass")
+run "$aport" postgres -c "SET citus.enable_ddl_propagation = off" \
+	-c "CREATE VIEW alpha.worker_made AS SELECT 'WM-alpha'::text AS v" \
+	-c "ALTER DEFAULT PRIVILEGES IN SCHEMA beta REVOKE ALL ON TABLES FROM wellness_app" \
+	-c "CREATE VIEW beta.worker_made AS SELECT 'WM-beta'::text AS v" >/dev/null
+out=$(run "$aport" wellness_app -c "SELECT wt_set_tenant('alpha')" -c "SELECT v FROM alpha.worker_made")
+ctl=$(run "$aport" wellness_app -c "SELECT wt_set_tenant('beta')" -c "SELECT v FROM beta.worker_made")
+if [ "$(tail -n 1 <<<"$out")" = WM-alpha ] && grep -q "ERROR:  42501:.*permission denied for view worker_made" <<<"$ctl"; then
+	probe ok "default privileges: a view created on worker $aport in alpha is usable by the app role (tenant alpha); control: without the entries (beta) it is refused"
+else probe FAIL "default privileges: worker-made view: alpha '$(tr '\n' ' ' <<<"$out")', control beta '$(tr '\n' ' ' <<<"$ctl" | cut -c1-200)'"; fi
+run "$aport" postgres -c "SET citus.enable_ddl_propagation = off" -c "DROP VIEW alpha.worker_made, beta.worker_made" \
+	-c "ALTER DEFAULT PRIVILEGES IN SCHEMA beta GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO wellness_app" >/dev/null
 out=$(run "$coord_PORT" postgres -c "BEGIN" -c "SELECT wt_create_tenant('Epsilon', 'epsilon')" \
 	-c "SELECT 1/0" -c "COMMIT")
 n=$(q -c "SELECT count(*) FROM citus_schemas WHERE schema_name::text = 'epsilon'")
@@ -237,6 +282,70 @@ worker_probes() { # worker_probes LABEL TENANT
 }
 worker_probes "worker" alpha
 
+# A tenant switched within a transaction reaches the worker connections the
+# transaction already has open.  alpha and beta on one worker, so the second
+# statement reuses the first's connection; node_tenant() exists on the
+# workers only with that body (the coordinator's says 'coordinator'), so its
+# value is the worker backend's tenant and pid.  Before the switch the
+# connection carries alpha (the forwarding channel is real); after it, the
+# same backend carries beta, and beta reads its shard there.  alpha's table
+# after the switch is refused on the coordinator; control: the same
+# transaction without a tenant reads it.  Under tenant_lock the switch itself
+# is refused.
+aport=$(node_of alpha)
+[ "$(node_of beta)" = "$aport" ] ||
+	q -c "SELECT citus_schema_move('beta', '127.0.0.1', $aport, shard_transfer_mode => 'block_writes')" >/dev/null
+q -c "SET citus.enable_ddl_propagation = off" \
+	-c "CREATE FUNCTION public.node_tenant() RETURNS text LANGUAGE sql STABLE AS \$\$SELECT 'coordinator'\$\$" \
+	-c "GRANT EXECUTE ON FUNCTION public.node_tenant() TO wellness_app" >/dev/null
+for port in "$w1_PORT" "$w2_PORT"; do
+	run "$port" postgres -c "SET citus.enable_ddl_propagation = off" \
+		-c "CREATE FUNCTION public.node_tenant() RETURNS text LANGUAGE sql STABLE AS
+		    \$\$SELECT current_setting('wellness_tenancy.tenant', true) || '@' || pg_backend_pid()\$\$" \
+		-c "GRANT EXECUTE ON FUNCTION public.node_tenant() TO wellness_app" >/dev/null
+done
+out=$(run "$coord_PORT" wellness_app -c "BEGIN" -c "SELECT wt_set_tenant('alpha', true)" \
+	-c "SELECT node_tenant() || ' ' || full_name FROM alpha.employees WHERE full_name = 'SECRET-alpha'" \
+	-c "SELECT wt_set_tenant('beta', true)" \
+	-c "SELECT node_tenant() || ' ' || full_name FROM beta.employees WHERE full_name = 'SECRET-beta'" \
+	-c "SELECT full_name FROM alpha.employees" -c "ROLLBACK")
+pa=$(sed -n 's/^alpha@\([0-9]*\) SECRET-alpha$/\1/p' <<<"$out")
+pb=$(sed -n 's/^beta@\([0-9]*\) SECRET-beta$/\1/p' <<<"$out")
+if [ -n "$pa" ] && [ "$pa" = "$pb" ]; then
+	probe ok "switch: worker backend $pa carried alpha, and after wt_set_tenant('beta', true) in the same transaction carries beta and reads beta's shard"
+else probe FAIL "switch: the open worker connection after the switch: $(tr '\n' ' ' <<<"$out" | cut -c1-300)"; fi
+ctl=$(run "$coord_PORT" postgres -c "BEGIN" -c "SELECT full_name FROM alpha.employees" \
+	-c "SELECT full_name FROM beta.employees" -c "SELECT full_name FROM alpha.employees" -c "ROLLBACK")
+if [ "$(grep -c SECRET-alpha <<<"$ctl")" != 2 ]; then probe FAIL "switch: control (no tenant) did not read alpha twice: $(tr '\n' ' ' <<<"$ctl")"
+elif grep -q "SECRET-alpha" <<<"$(sed -n '/^beta@/,$p' <<<"$out")"; then probe LEAK "switch: alpha's rows read after switching to beta"
+elif grep -q "ERROR:  42501:" <<<"$out"; then probe ok "switch: alpha's table after the switch to beta is refused (42501); control reads it"
+else probe FAIL "switch: alpha's table after the switch: $(tr '\n' ' ' <<<"$out" | cut -c1-300)"; fi
+# leaving the tenant within the transaction (a DBA) reaches the open worker
+# connection too: it then reads beta's shard there with no tenant, as the
+# coordinator does; a savepoint rolled back restores the earlier state on
+# both sides
+out=$(run "$coord_PORT" postgres -c "BEGIN" -c "SELECT wt_set_tenant('alpha', true)" \
+	-c "SELECT node_tenant() || ' ' || full_name FROM alpha.employees WHERE full_name = 'SECRET-alpha'" \
+	-c "SELECT set_config('wellness_tenancy.tenant', '', true)" \
+	-c "SELECT node_tenant() || ' ' || full_name FROM beta.employees WHERE full_name = 'SECRET-beta'" \
+	-c "SAVEPOINT s" -c "SELECT wt_set_tenant('beta', true)" \
+	-c "SELECT node_tenant() || ' ' || full_name FROM beta.employees WHERE full_name = 'SECRET-beta'" \
+	-c "ROLLBACK TO SAVEPOINT s" \
+	-c "SELECT node_tenant() || ' ' || full_name FROM alpha.employees WHERE full_name = 'SECRET-alpha'" -c "ROLLBACK")
+pa=$(sed -n 's/^alpha@\([0-9]*\) SECRET-alpha$/\1/p' <<<"$out")
+pl=$(sed -n 's/^@\([0-9]*\) SECRET-beta$/\1/p' <<<"$out")
+pb=$(sed -n 's/^beta@\([0-9]*\) SECRET-beta$/\1/p' <<<"$out")
+pr=$(sed -n 's/^@\([0-9]*\) SECRET-alpha$/\1/p' <<<"$out")
+if [ -n "$pa" ] && [ "$pa" = "$pl" ] && [ "$pa" = "$pb" ] && [ "$pa" = "$pr" ]; then
+	probe ok "switch: leaving the tenant, and a savepoint rolled back, reach the open worker backend $pa (alpha, none, beta, none)"
+else probe FAIL "switch: leaving the tenant within the transaction: $(tr '\n' ' ' <<<"$out" | cut -c1-300)"; fi
+out=$(run "$coord_PORT" postgres -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant_lock = on" \
+	-c "SELECT wt_set_tenant('alpha', true)" -c "SELECT count(*) FROM alpha.employees" \
+	-c "SELECT wt_set_tenant('beta', true)" -c "ROLLBACK")
+grep -q 'ERROR:  42501: this transaction is locked to tenant "alpha"' <<<"$out" &&
+	probe ok "switch: under tenant_lock the switch after a Citus statement is refused (42501)" ||
+	probe FAIL "switch: under tenant_lock: $(tr '\n' ' ' <<<"$out" | cut -c1-300)"
+
 # Citus's run_command_on_workers() (EXECUTE granted to PUBLIC) runs any SQL on
 # every worker as the current user: under tenant alpha it reaches beta's shard
 # where no node enforces the tenant.
@@ -278,6 +387,14 @@ for t in alpha beta; do
 		-c "INSERT INTO $t.notes VALUES (1, 'NOTE-$t')" -c "SELECT body FROM $t.notes")
 	[ "$(tail -n 1 <<<"$out")" = "NOTE-$t" ] && probe ok "migrations: the app role writes and reads $t.notes" ||
 		probe FAIL "migrations: the app role on $t.notes: $(tr '\n' ' ' <<<"$out" | cut -c1-200)"
+done
+for t in alpha beta; do
+	port=$(node_of "$t")
+	nshard=$(q -c "SELECT shard_name FROM citus_shards WHERE table_name = '$t.notes'::regclass")
+	out=$(run "$port" wellness_app -c "SELECT wt_set_tenant('$t')" -c "SELECT body FROM $nshard")
+	[ "$(tail -n 1 <<<"$out")" = "NOTE-$t" ] &&
+		probe ok "migrations: on worker $port the app role (tenant $t) reads $nshard, created by a migration" ||
+		probe FAIL "migrations: on worker $port the app role reading $nshard: $(tr '\n' ' ' <<<"$out" | cut -c1-200)"
 done
 for t in alpha beta; do
 	port=$(node_of "$t")
@@ -334,6 +451,91 @@ left=$(q -c "SELECT count(*) FROM citus_schemas WHERE schema_name::text = 'delta
 wleft=$(run "$dport" postgres -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'delta'")$(run "$dport" postgres -c "SELECT count(*) FROM tenants WHERE schema_name = 'delta'")
 [ "$left$wleft" = "0+000" ] && probe ok "drop: wt_drop_tenant removes the distributed schema, its metadata, its shards and its registry row on $dport" ||
 	probe FAIL "drop: after wt_drop_tenant('delta'): coordinator schemas+tables $left, worker $dport schema and registry rows $wleft"
+
+# --- 5. the rebalancer ------------------------------------------------------------------
+# Every distributed tenant on one worker, then citus_rebalance_start() spreads
+# the schemas: each moved tenant is shown on its new worker by
+# wt_tenant_directory(), reads its own rows through the coordinator and
+# directly on the new worker, another tenant is refused there (control: the
+# DBA reads the shard), and the old placement is gone after the cleanup.
+q -c "SET client_min_messages = warning" \
+	-c "SELECT wt_create_tenant('Rebalanced ' || i, 'reb_' || i) FROM generate_series(1, 4) i" >/dev/null
+for t in reb_1 reb_2 reb_3 reb_4; do
+	q -c "INSERT INTO $t.employees (email, full_name) VALUES ('ceo@$t.example', 'SECRET-$t')"
+done
+declare -A before_node before_shard
+for t in $(q -c "SELECT schema_name::text FROM citus_schemas ORDER BY 1"); do
+	[ "$(node_of "$t")" = "$w1_PORT" ] ||
+		q -c "SELECT citus_schema_move('$t', '127.0.0.1', $w1_PORT, shard_transfer_mode => 'block_writes')" >/dev/null
+	before_node[$t]=$w1_PORT
+	before_shard[$t]=$(shard_of "$t")
+done
+q -c "CALL citus_cleanup_orphaned_resources()" >/dev/null
+q -c "SELECT citus_rebalance_start(shard_transfer_mode => 'block_writes')" -c "SELECT citus_rebalance_wait()" >/dev/null 2>&1 ||
+	probe FAIL "rebalance: citus_rebalance_start/wait failed"
+q -c "CALL citus_cleanup_orphaned_resources()" >/dev/null
+moved=()
+for t in "${!before_node[@]}"; do [ "$(node_of "$t")" != "${before_node[$t]}" ] && moved+=("$t"); done
+[ "${#moved[@]}" -ge 2 ] && probe ok "rebalance: the rebalancer moved ${#moved[@]} tenant schemas (${moved[*]}) off worker $w1_PORT" ||
+	probe FAIL "rebalance: the rebalancer moved ${#moved[@]} schemas: ${moved[*]:-none}"
+for t in "${moved[@]:0:2}"; do
+	port=$(node_of "$t") shard=$(shard_of "$t")
+	other=$(for o in "${!before_node[@]}"; do [ "$o" != "$t" ] && [ "$o" != "${o#reb_}" ] && echo "$o"; done | head -n 1 || true)
+	dir=$(q -c "SELECT citus_node FROM wt_tenant_directory() WHERE schema_name = '$t'")
+	[ "$dir" = "127.0.0.1:$port" ] && probe ok "rebalance: wt_tenant_directory() shows $t on its new worker $port" ||
+		probe FAIL "rebalance: wt_tenant_directory() shows $t on '$dir', Citus on $port"
+	out=$(run "$coord_PORT" wellness_app -c "SELECT wt_set_tenant('$t')" -c "SELECT full_name FROM $t.employees WHERE full_name = 'SECRET-$t'")
+	[ "$(tail -n 1 <<<"$out")" = "SECRET-$t" ] && probe ok "rebalance: $t reads its own rows through the coordinator" ||
+		probe FAIL "rebalance: $t through the coordinator: $(tr '\n' ' ' <<<"$out" | cut -c1-200)"
+	out=$(run "$port" wellness_app -c "SELECT wt_set_tenant('$t')" -c "SELECT full_name FROM $shard WHERE full_name = 'SECRET-$t'")
+	[ "$(tail -n 1 <<<"$out")" = "SECRET-$t" ] && probe ok "rebalance: $t reads its shard directly on its new worker $port" ||
+		probe FAIL "rebalance: $t directly on $port: $(tr '\n' ' ' <<<"$out" | cut -c1-200)"
+	ctl=$(run "$port" postgres -c "SELECT full_name FROM $shard")
+	out=$(run "$port" wellness_app -c "SELECT wt_set_tenant('$other')" -c "SELECT full_name FROM $shard")
+	if ! grep -q "SECRET-$t" <<<"$ctl"; then probe FAIL "rebalance: control on $port did not reach $shard"
+	elif grep -q "SECRET-$t" <<<"$out"; then probe LEAK "rebalance: tenant $other read $shard on $port"
+	elif grep -q "ERROR:  42501:" <<<"$out"; then probe ok "rebalance: on $port, tenant $other is refused $t's shard (42501); control reaches it"
+	else probe FAIL "rebalance: tenant $other on $port reading $shard: $(tr '\n' ' ' <<<"$out" | cut -c1-200)"; fi
+	ROLE=wellness_app refusal "rebalance: app role: $t's table under $other through the coordinator" "$coord_PORT" "$other" \
+		"SELECT 1" "SELECT full_name FROM $t.employees" "$t"
+	gone=$(run "${before_node[$t]}" postgres -c "SELECT to_regclass('${before_shard[$t]}') IS NULL")
+	[ "$gone" = t ] && probe ok "rebalance: the old placement ${before_shard[$t]} on ${before_node[$t]} is cleaned up" ||
+		probe FAIL "rebalance: the old placement ${before_shard[$t]} on ${before_node[$t]}: $gone"
+done
+
+# --- 6. require_signed_tenant on the workers ---------------------------------------
+# The coordinator forwards the tenant as a plain SET LOCAL, which a worker
+# refuses for a role under require_signed_tenant (no token reaches the
+# worker): statements on distributed tenants then fail -- closed, not open.
+# Control: with the setting off on the workers the same statement runs.
+K1=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
+q -c "ALTER SYSTEM SET wellness_tenancy.token_keys = 'k1:$K1'" -c "SELECT pg_reload_conf()" >/dev/null
+for port in "$coord_PORT" "$w1_PORT" "$w2_PORT"; do
+	run "$port" postgres -c "SET citus.enable_ddl_propagation = off" \
+		-c "ALTER ROLE wellness_app SET wellness_tenancy.require_signed_tenant = on" >/dev/null
+done
+token=$(/usr/bin/python3 docs/recipes/mint_token.py k1 "$K1" alpha)
+signed() { # signed: enters alpha with the token on the coordinator, reads alpha's table
+	psql -X -q -At -v VERBOSITY=verbose -h 127.0.0.1 -p "$coord_PORT" -U wellness_app -d "$DB" -v token="$token" 2>&1 <<-'SQL' || true
+		BEGIN;
+		SELECT wt_enter_tenant(:'token') \gset
+		SELECT full_name FROM alpha.employees WHERE full_name = 'SECRET-alpha';
+		COMMIT;
+	SQL
+}
+out=$(signed)
+if grep -q "SECRET-alpha" <<<"$out"; then probe FAIL "signed: a worker accepted the forwarded unsigned tenant: $(tr '\n' ' ' <<<"$out" | cut -c1-200)"
+elif grep -q "signed token" <<<"$out"; then probe ok "signed: with require_signed_tenant on the workers, the forwarded tenant is refused there (fails closed)"
+else probe FAIL "signed: $(tr '\n' ' ' <<<"$out" | cut -c1-300)"; fi
+for port in "$w1_PORT" "$w2_PORT"; do
+	run "$port" postgres -c "SET citus.enable_ddl_propagation = off" \
+		-c "ALTER ROLE wellness_app RESET wellness_tenancy.require_signed_tenant" >/dev/null
+done
+out=$(signed)
+grep -q "^SECRET-alpha$" <<<"$out" && probe ok "signed: control: without it on the workers, the signed tenant reads its rows through the coordinator" ||
+	probe FAIL "signed: control: $(tr '\n' ' ' <<<"$out" | cut -c1-300)"
+run "$coord_PORT" postgres -c "SET citus.enable_ddl_propagation = off" \
+	-c "ALTER ROLE wellness_app RESET wellness_tenancy.require_signed_tenant" >/dev/null
 
 echo
 echo "citus: $PASSED ok, ${#FAILED[@]} failed"
