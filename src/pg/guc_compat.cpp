@@ -2,7 +2,10 @@
 #include "guc_compat.hpp"
 
 #include "postgres_api.hpp"
+
+extern "C" {
 #include "utils/guc_tables.h"
+}
 
 namespace wellness_tenancy {
 
