@@ -1,5 +1,5 @@
 -- Tenant migrations: registering one (validated on a scratch template),
--- applying it in batches with CALL wt_run_migrations(), a tenant that fails
+-- applying it (one commit per tenant) with CALL wt_run_migrations(), a tenant that fails
 -- is reported and skipped without being half-migrated, the next run resumes,
 -- new tenants start at the latest version, progress is visible in a view.
 -- Runs in a database of its own: a migration run reaches every tenant, and
@@ -53,7 +53,7 @@ SELECT schema_version FROM tenants WHERE schema_name = 'co_new';
 SELECT count(*) AS has_mood FROM pg_attribute
 WHERE attrelid = 'co_new.wellness_logs'::regclass AND attname = 'mood';
 
--- Batches of 3; co_3 fails, is reported and skipped; the others are migrated.
+-- Progress every 3 tenants; co_3 fails, is reported and skipped; the others are migrated.
 -- (VERBOSITY terse: the rate and the time left are in each NOTICE's DETAIL.)
 CALL wt_run_migrations(batch_size => 3);
 SELECT schema_name, schema_version FROM tenants ORDER BY schema_name;
@@ -107,7 +107,7 @@ SELECT schema_version, status, has_schema_privilege('wellness_app', 'co_2', 'USA
 FROM tenants WHERE schema_name = 'co_2';
 SELECT wt_resume_tenant('co_2');
 
--- Argument checks, and the procedure commits per batch, so it refuses to run
+-- Argument checks, and the procedure commits per tenant, so it refuses to run
 -- inside a transaction block (nothing is recorded).
 CALL wt_run_migrations(batch_size => 0);
 \echo :LAST_ERROR_SQLSTATE
