@@ -33,8 +33,15 @@ q >/dev/null <<-SQL
 	  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'wellness_app') THEN CREATE ROLE wellness_app LOGIN; END IF;
 	END \$\$;
 	CREATE EXTENSION wellness_tenancy;
-	SELECT count(wt_create_tenant(format('Bench %s', i), format('b_%s', lpad(i::text, 5, '0'))))
-	FROM generate_series(1, $tenants) i;
+	-- 100 tenants per transaction (one over all would run out of lock slots).
+	CREATE PROCEDURE bench_create_tenants(n integer) LANGUAGE plpgsql AS \$\$
+	BEGIN
+	  FOR i IN 1 .. n LOOP
+	    PERFORM wt_create_tenant(format('Bench %s', i), format('b_%s', lpad(i::text, 5, '0')));
+	    IF i % 100 = 0 THEN COMMIT; END IF;
+	  END LOOP;
+	END \$\$;
+	CALL bench_create_tenants($tenants);
 	DO \$\$
 	DECLARE s text;
 	BEGIN
