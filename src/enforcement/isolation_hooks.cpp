@@ -210,12 +210,30 @@ void CheckRoutingTargets(Oid relid) {
 // pg_rewrite, say -- would be refused for naming a number.  Relations passed
 // to functions as oid or regclass values are guarded where they are used
 // (query_guard.cpp).
+// A DML statement that writes (or locks rows of) a relocated tenant's stale
+// copy: refused to every session, a DBA's without tenant context included,
+// though that one may read the copy.  A write that waited for a cut-over's
+// lock is checked here once the lock is granted, and refused.  COPY FROM and
+// DDL stay the DBA's (a restore of a dump that holds the copy).
+void CheckRelocatedWrite(const RangeTblEntry *rte) {
+	Oid namespace_oid;
+	char relkind;
+	if (rte->relid < FirstNormalObjectId || !LookUpRelation(rte->relid, &namespace_oid, &relkind))
+		return;
+	if (const TenantEntry *tenant = RelocatedTenantWrite(namespace_oid))
+		ReportRelocatedTenantWrite(tenant, QualifiedRelationName(rte->relid, namespace_oid));
+}
+
 void CheckPlannedStmt(const PlannedStmt *plan) {
 	ListCell *lc;
 	foreach (lc, plan->rtable) {
 		const RangeTblEntry *rte = static_cast<const RangeTblEntry *>(lfirst(lc));
-		if (rte->rtekind == RTE_RELATION)
-			CheckRelation(rte->relid);
+		if (rte->rtekind != RTE_RELATION)
+			continue;
+		CheckRelation(rte->relid);
+		// ACL_UPDATE also marks SELECT ... FOR UPDATE/SHARE.
+		if (rte->requiredPerms & (ACL_INSERT | ACL_UPDATE | ACL_DELETE))
+			CheckRelocatedWrite(rte);
 	}
 	foreach (lc, plan->resultRelations) {
 		const RangeTblEntry *rte = rt_fetch(lfirst_int(lc), plan->rtable);

@@ -332,7 +332,8 @@ bool EnforcementActive() {
 		return false;
 	if (TenantIsSet() || require_tenant)
 		return RegistryInstalled();
-	// Without tenant context only relocated tenants are refused.
+	// Without tenant context only writes to relocated tenants' stale copies
+	// are refused.
 	// Tenant administration is checked first: provisioning creates a schema
 	// and a registry row per tenant, each of which invalidates the registry
 	// cache; asking it about relocated tenants would rebuild it per tenant.
@@ -372,13 +373,36 @@ const TenantEntry *TenantRefusal(Oid namespace_oid) {
 	const TenantEntry *tenant = TenantByNamespace(namespace_oid);
 	if (tenant == nullptr)
 		return nullptr;
-	// A relocated tenant's data here is a stale copy: refused to everyone but
-	// the tenant administration that cleans it up.
-	if (tenant->status == TenantStatus::kRelocated)
-		return administration_depth > 0 ? nullptr : tenant;
+	// A relocated tenant's data here is a stale copy: a tenant context is
+	// told where the tenant went; a DBA without one reads the copy (pg_dump,
+	// wt_tenant_fingerprint) until it is dropped -- writes to it are refused
+	// separately (RelocatedTenantWrite).
 	if (!TenantIsSet() && !require_tenant)
 		return nullptr;
+	if (tenant->status == TenantStatus::kRelocated && administration_depth > 0)
+		return nullptr;
 	return tenant;
+}
+
+const TenantEntry *RelocatedTenantWrite(Oid namespace_oid) {
+	if (namespace_oid < FirstNormalObjectId || administration_depth > 0 || !RegistryHasRelocatedTenants())
+		return nullptr;
+	const TenantEntry *tenant = TenantByNamespace(namespace_oid);
+	return (tenant != nullptr && tenant->status == TenantStatus::kRelocated) ? tenant : nullptr;
+}
+
+void ReportRelocatedTenantWrite(const TenantEntry *target, const char *relation_name) {
+	const char *target_name = NameStr(target->schema_name);
+	ereport(ERROR,
+	        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+	         errmsg("tenant \"%s\" has moved to instance \"%s\"", target_name,
+	                target->placement ? target->placement : "(unknown)"),
+	         errdetail("Relation \"%s\" is the stale copy left by the relocation: it may be read (pg_dump, "
+	                   "wt_tenant_fingerprint) but not written, since the tenant's writes belong to its new home.",
+	                   relation_name),
+	         errhint("Write on the instance that holds the tenant (wt_tenant_directory() lists placements); drop "
+	                 "the copy here with wt_drop_tenant('%s').",
+	                 target_name)));
 }
 
 bool IsCurrentTenant(const TenantEntry *tenant) {

@@ -30,8 +30,8 @@ const char *AppRoleName();
 bool EnforcementActive();
 
 // Is a tenant context in force: a tenant set, or require_tenant on?  (Unlike
-// EnforcementActive(), false for a DBA session that is only kept away from
-// relocated tenants.)  Session objects and the policy itself are guarded
+// EnforcementActive(), false for a DBA session that is only kept from
+// writing relocated tenants' stale copies.)  Session objects and the policy itself are guarded
 // only in a tenant context.
 bool TenantContextInForce();
 
@@ -46,6 +46,18 @@ uint64 PolicyEpoch();
 // The tenant whose schema this is, when the current context may not reach it;
 // nullptr when access is allowed.  Call only when EnforcementActive().
 const TenantEntry *TenantRefusal(Oid namespace_oid);
+
+// The relocated tenant whose schema this is, when a statement may not write
+// there: the stale copy a relocation leaves on its source is readable by a
+// DBA without a tenant context (TenantRefusal lets it through) but no
+// INSERT, UPDATE, DELETE, MERGE or SELECT FOR UPDATE/SHARE reaches it, so a
+// write held up by a cut-over, or a job without tenant context, never lands
+// in the copy.  nullptr outside tenant administration brackets' targets and
+// for every other schema.  Cheap when no tenant is relocated.
+const TenantEntry *RelocatedTenantWrite(Oid namespace_oid);
+
+// Raises the "has moved" error (42501) for a write to that stale copy.
+[[noreturn]] void ReportRelocatedTenantWrite(const TenantEntry *target, const char *relation_name);
 
 // Is this the tenant named by wellness_tenancy.tenant?
 bool IsCurrentTenant(const TenantEntry *tenant);

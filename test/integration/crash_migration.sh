@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Crash in the middle of a tenant migration run.  CALL wt_run_migrations()
-# is running over 300 tenants in batches of 20 when its backend is killed with
+# is running over 300 tenants (progress every 20) when its backend is killed with
 # kill -9.  The postmaster resets the cluster (crash recovery); afterwards:
 #   - every tenant is either fully migrated or not at all: its schema_version,
 #     the new column and the new index agree, for all 300;
-#   - exactly the tenants of the batches that had committed are migrated (the
-#     run's progress row commits with its batch);
+#   - every tenant commits on its own: the migrated tenants are those whose
+#     transaction had committed, and the run's progress row (committed every
+#     20 tenants) is behind them by less than 20;
 #   - the consistency check reports nothing but tenants behind on migrations;
 #   - wt_migration_progress shows the run as interrupted;
 #   - running the procedure again resumes with the tenants still behind and
@@ -105,9 +106,8 @@ echo "after the crash: $migrated migrated, $untouched untouched, $inconsistent i
 [ $((migrated + untouched)) = "$tenants" ] || fail "tenants missing: $row"
 [ "$migrated" -ge 40 ] && [ "$migrated" -lt "$tenants" ] || fail "unexpected number of migrated tenants: $migrated"
 recorded=$(q -c "SELECT tenants_done FROM tenant_migration_runs ORDER BY run_id DESC LIMIT 1")
-[ "$recorded" = "$migrated" ] ||
-	fail "the run's committed progress ($recorded) does not match the migrated tenants ($migrated)"
-[ $((migrated % 20)) = 0 ] || fail "migrated tenants ($migrated) are not whole batches of 20"
+[ "$recorded" -le "$migrated" ] && [ "$migrated" -lt $((recorded + 20)) ] ||
+	fail "the run's committed progress ($recorded) is not within 20 tenants below the migrated tenants ($migrated)"
 state=$(q -c "SELECT state FROM wt_migration_progress ORDER BY run_id DESC LIMIT 1")
 [ "$state" = interrupted ] || fail "wt_migration_progress shows the killed run as '$state'"
 drift=$(q -c "SELECT problem, count(*) FROM wt_tenant_drift() GROUP BY problem")

@@ -3,13 +3,15 @@
 # tenants with data (one suspended, one with a table the DBA added, two DBA
 # migrations: the DBA's template change, employees.department and an index
 # on wellness_logs(log_date), that tenants get at creation, and one applied
-# afterwards) is dumped with pg_dump and restored three ways: custom format
+# afterwards by two runs, the first of which skipped a locked tenant) is dumped with pg_dump and restored three ways: custom format
 # with pg_restore, the same with pg_restore -j 2, and a plain SQL dump
 # through psql.  Each restore must:
 #   - succeed without a single error (the registry triggers neither
 #     re-provision the restored tenants nor fail on them: a registry row that
 #     carries schema_version is registered as it is);
-#   - reproduce the registry rows, the tenant migrations, every tenant table
+#   - reproduce the registry rows, the tenant migrations, the migration
+#     ledgers (tenant_migration_runs, tenant_migration_failures: the failed
+#     tenant's row comes back, and the next run takes the next run_id), every tenant table
 #     with its data, the grants, the schema privileges and the default
 #     privileges exactly (the same check queries, diffed);
 #   - pass the consistency check (wt_tenant_drift() empty);
@@ -55,9 +57,30 @@ q -d wellness >/dev/null <<-SQL
 	                    FROM %I.employees e, generate_series(1, 3) n', s, s);
 	  END LOOP;
 	END \$\$;
-	-- Another migration of the DBA's own, applied to every tenant.
+	-- Another migration of the DBA's own, applied to every tenant (below).
 	SELECT wt_add_migration(3, 'mood score', 'ALTER TABLE wellness_logs ADD COLUMN mood smallint');
-	CALL wt_run_migrations();
+	SQL
+# The migration ledgers get a run with a failure: a session holds a lock on
+# t_005.wellness_logs, so the first run skips t_005 after its lock_timeout
+# (55P03, recorded in tenant_migration_failures); the second run migrates it.
+PGAPPNAME=lock_holder psql -X -q -d wellness -c 'BEGIN' -c 'LOCK TABLE t_005.wellness_logs IN ACCESS SHARE MODE' \
+	-c 'SELECT pg_sleep(120)' >/dev/null 2>&1 &
+holder=$!
+for _ in $(seq 1 200); do
+	[ "$(q -d wellness -c "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+	                       WHERE a.application_name = 'lock_holder' AND l.relation = 't_005.wellness_logs'::regclass AND l.granted")" = 1 ] && break
+	sleep 0.05
+done
+q -d wellness -c "SET client_min_messages = error" -c "CALL wt_run_migrations(lock_timeout => '200ms')"
+q -d wellness -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lock_holder'" >/dev/null
+wait "$holder" || true
+q -d wellness -c "SET client_min_messages = warning" -c "CALL wt_run_migrations()"
+[ "$(q -d wellness -c "SELECT string_agg(format('%s %s %s', run_id, schema_name, sqlstate), ',') FROM tenant_migration_failures")" = "1 t_005 55P03" ] ||
+	fail "the first run did not record exactly t_005's lock timeout: $(q -d wellness -c 'SELECT * FROM tenant_migration_failures')"
+[ "$(q -d wellness -c "SELECT string_agg(format('%s %s %s/%s', run_id, state, tenants_done, tenants_failed), ',' ORDER BY run_id) FROM tenant_migration_runs")" = "1 finished 99/1,2 finished 1/0" ] ||
+	fail "unexpected run ledger: $(q -d wellness -c 'SELECT * FROM tenant_migration_runs')"
+q -d wellness >/dev/null <<-SQL
+	SET client_min_messages = warning;
 	-- Lifecycle and customisation that must survive.
 	SELECT wt_suspend_tenant('t_007');
 	SELECT wt_rename_tenant('t_008', 'Company Eight (renamed)');
@@ -80,6 +103,9 @@ snapshot() {
 		FROM tenants ORDER BY schema_name;
 		\echo -- migrations
 		SELECT version, description, md5(ddl), shipped FROM tenant_migrations ORDER BY version;
+		\echo -- migration ledgers
+		SELECT * FROM tenant_migration_runs ORDER BY run_id;
+		SELECT * FROM tenant_migration_failures ORDER BY run_id, schema_name;
 		\echo -- tenant relations
 		SELECT n.nspname, c.relname, c.relkind, pg_get_userbyid(c.relowner)
 		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -145,7 +171,11 @@ restore_and_check() {
 		head -n 60 "$work/$db.diff"
 		fail "$db differs from the source database"
 	fi
-	echo "$db: registry, migrations, tables, data, grants and default privileges identical"
+	echo "$db: registry, migrations, migration ledgers (runs, failures), tables, data, grants and default privileges identical"
+	# The run ledger's identity sequence came along: the next run follows.
+	q -d "$db" -c "SET client_min_messages = warning" -c "CALL wt_run_migrations()"
+	[ "$(q -d "$db" -c "SELECT string_agg(run_id::text, ',' ORDER BY run_id) FROM tenant_migration_runs")" = "1,2,3" ] ||
+		fail "$db: a run after restore did not take the next run_id: $(q -d "$db" -c 'SELECT run_id, state FROM tenant_migration_runs')"
 
 	drift=$(q -d "$db" -c 'SELECT schema_name, problem FROM wt_tenant_drift()')
 	[ "$drift" = "t_010|extra table" ] || fail "$db: drift after restore: $drift"

@@ -21,9 +21,10 @@
 #    data on west is exactly the seed data plus every acknowledged write, each
 #    once (nothing lost, nothing duplicated), and the sequence continues;
 #  - after cut-over east refuses the tenant -- to the writer, whose pending
-#    write was blocked and then refused, to a new app session, and to a DBA
-#    session without tenant context -- with 42501 naming "west"; the writer
-#    follows that error to west and continues there;
+#    write was blocked and then refused, to a new app session, and a write to
+#    a DBA session without tenant context -- with 42501 naming "west"; the
+#    writer follows that error to west and continues there; the DBA still
+#    reads the stale copy (pg_dump of it: relocation_dump.sh);
 #  - globex on east is untouched: its writer saw no error, its rows are all
 #    there, its registry row is unchanged;
 #  - the tenant directory agrees on both instances; nothing is left behind
@@ -391,7 +392,11 @@ echo "  writer: $parts"
 
 step "the source refuses the tenant and names its new home"
 expect_error "$EAST" 42501 'tenant "acme" has moved to instance "west"' "SET wellness_tenancy.tenant = 'acme'" wellness_app
-expect_error "$EAST" 42501 'tenant "acme" has moved to instance "west"' "SELECT count(*) FROM acme.employees"
+expect_error "$EAST" 42501 'tenant "acme" has moved to instance "west"' \
+	"SELECT wt_set_tenant('globex'); SELECT count(*) FROM acme.employees" wellness_app
+# A DBA without a tenant reads the stale copy (pg_dump, inspection) but
+# cannot write it: the write would be lost.
+[ "$(qp "$EAST" -c "SELECT count(*) > 0 FROM acme.employees")" = t ] || fail "a DBA cannot read the stale copy on east"
 expect_error "$EAST" 42501 'tenant "acme" has moved to instance "west"' \
 	"INSERT INTO acme.step_counts (steps) VALUES (1)"
 [ "$(qp "$EAST" -c "SELECT status || ' ' || placement FROM tenants WHERE schema_name = 'acme'")" = "relocated west" ] ||
