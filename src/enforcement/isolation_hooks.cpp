@@ -6,6 +6,9 @@
 // pgaudit and others keep working beside it.  Our check runs first: a refused
 // statement never reaches the next hook or the executor.
 #include "isolation_hooks.hpp"
+#include "held_cursors.hpp"
+#include "relation_checks.hpp"
+#include "utility_checks.hpp"
 
 #include "cache_budget.hpp"
 #include "citus_bridge.hpp"
@@ -27,6 +30,8 @@ ProcessUtility_hook_type previous_process_utility = nullptr;
 needs_fmgr_hook_type previous_needs_fmgr = nullptr;
 fmgr_hook_type previous_fmgr = nullptr;
 planner_hook_type previous_planner = nullptr;
+
+} // namespace
 
 // --- relations -------------------------------------------------------------
 
@@ -244,6 +249,8 @@ void CheckPlannedStmt(const PlannedStmt *plan) {
 	}
 }
 
+namespace {
+
 // --- executor hooks ----------------------------------------------------------
 
 // The range table InitPlan is about to pass to ExecutorCheckPerms for the plan
@@ -260,8 +267,6 @@ void NoteChecked(const QueryDesc *query) {
 	last_checked_query = query;
 	last_checked_epoch = PolicyEpoch();
 }
-
-void SyncHeldCursors();
 
 void ForgetFoldedPlans();
 
@@ -692,329 +697,6 @@ void IsolationObjectAccess(ObjectAccessType access, Oid class_id, Oid object_id,
 	default:
 		break;
 	}
-}
-
-// --- utility statements --------------------------------------------------------
-
-void CheckSchemaByName(const char *schema_name) {
-	Oid namespace_oid = get_namespace_oid(schema_name, true);
-	if (!OidIsValid(namespace_oid))
-		return;
-	if (const TenantEntry *tenant = TenantRefusal(namespace_oid))
-		ReportTenantRefusal(tenant, "schema", schema_name);
-}
-
-bool ViewRelationWalker(Node *node, void *context);
-
-// PostgreSQL 15 declares tree walkers as bool (*)(); going through void (*)()
-// is the sanctioned way to say the cast is intended.
-bool (*AsTreeWalker(bool (*walker)(Node *, void *)))() {
-	return reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(walker));
-}
-
-// LOCK on a view locks the relations underneath it without a range table
-// reaching the executor: walk the view's query.
-void CheckViewRelations(Oid view_id) {
-	Relation view = relation_open(view_id, AccessShareLock);
-	Query *query = get_view_query(view);
-	Oid self = view_id;
-	(void)query_tree_walker(query, AsTreeWalker(ViewRelationWalker), &self,
-	                        QTW_EXAMINE_RTES_BEFORE);
-	relation_close(view, AccessShareLock);
-}
-
-bool ViewRelationWalker(Node *node, void *context) {
-	if (node == nullptr)
-		return false;
-	if (IsA(node, RangeTblEntry)) {
-		auto *rte = reinterpret_cast<RangeTblEntry *>(node);
-		Oid view_id = *static_cast<Oid *>(context);
-		if (rte->rtekind == RTE_RELATION && rte->relid != view_id) {
-			CheckRelation(rte->relid);
-			if (rte->relkind == RELKIND_VIEW)
-				CheckViewRelations(rte->relid);
-		}
-		return false;
-	}
-	if (IsA(node, Query))
-		return query_tree_walker(reinterpret_cast<Query *>(node),
-		                         AsTreeWalker(ViewRelationWalker), context,
-		                         QTW_EXAMINE_RTES_BEFORE);
-	return expression_tree_walker(node, AsTreeWalker(ViewRelationWalker), context);
-}
-
-[[noreturn]] void ReportDatabaseWide(const char *command) {
-	ereport(ERROR,
-	        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-	         errmsg("database-wide %s is not allowed in tenant context", command),
-	         errdetail("Without a table list, %s reaches every tenant's tables.", command),
-	         errhint("Name the tenant's tables, or run it without a tenant set.")));
-	pg_unreachable();
-}
-
-// A publication replicates the rows of what it names: in tenant context it
-// may name only relations (and their partitions) and schemas the tenant
-// reaches.
-void CheckPublicationObjects(List *objects) {
-	ListCell *lc;
-	foreach (lc, objects) {
-		auto *spec = static_cast<PublicationObjSpec *>(lfirst(lc));
-		if (spec->pubobjtype == PUBLICATIONOBJ_TABLES_IN_SCHEMA && spec->name != nullptr)
-			CheckSchemaByName(spec->name);
-		else if (spec->pubobjtype == PUBLICATIONOBJ_TABLE && spec->pubtable != nullptr) {
-			Oid relid = RangeVarGetRelid(spec->pubtable->relation, NoLock, true);
-			if (OidIsValid(relid))
-				CheckRelationTree(relid);
-		}
-	}
-}
-
-// What the executor and object-access hooks do not see.
-void CheckUtilityStatement(Node *statement) {
-	switch (nodeTag(statement)) {
-	case T_GrantStmt: {
-		// GRANT ON SCHEMA runs no object-access hook in PostgreSQL 15.
-		auto *stmt = reinterpret_cast<GrantStmt *>(statement);
-		if (stmt->objtype == OBJECT_SCHEMA && stmt->targtype == ACL_TARGET_OBJECT) {
-			ListCell *lc;
-			foreach (lc, stmt->objects)
-				CheckSchemaByName(strVal(lfirst(lc)));
-		}
-		break;
-	}
-	case T_CommentStmt: {
-		auto *stmt = reinterpret_cast<CommentStmt *>(statement);
-		if (stmt->objtype == OBJECT_SCHEMA)
-			CheckSchemaByName(strVal(stmt->object));
-		break;
-	}
-	case T_SecLabelStmt: {
-		auto *stmt = reinterpret_cast<SecLabelStmt *>(statement);
-		if (stmt->objtype == OBJECT_SCHEMA)
-			CheckSchemaByName(strVal(stmt->object));
-		break;
-	}
-	case T_AlterDefaultPrivilegesStmt: {
-		auto *stmt = reinterpret_cast<AlterDefaultPrivilegesStmt *>(statement);
-		ListCell *lc;
-		foreach (lc, stmt->options) {
-			auto *option = static_cast<DefElem *>(lfirst(lc));
-			if (strcmp(option->defname, "schemas") != 0)
-				continue;
-			ListCell *name;
-			foreach (name, reinterpret_cast<List *>(option->arg))
-				CheckSchemaByName(strVal(lfirst(name)));
-		}
-		break;
-	}
-	case T_ReindexStmt: {
-		auto *stmt = reinterpret_cast<ReindexStmt *>(statement);
-		if (stmt->kind == REINDEX_OBJECT_SCHEMA)
-			CheckSchemaByName(stmt->name);
-		else if (stmt->kind == REINDEX_OBJECT_DATABASE || stmt->kind == REINDEX_OBJECT_SYSTEM)
-			ReportDatabaseWide("REINDEX");
-		else if (stmt->relation != nullptr) {
-			// A partitioned table or index reindexes every partition.
-			Oid relid = RangeVarGetRelid(stmt->relation, NoLock, true);
-			if (OidIsValid(relid))
-				CheckRelationTree(relid);
-		}
-		break;
-	}
-	case T_VacuumStmt: {
-		auto *stmt = reinterpret_cast<VacuumStmt *>(statement);
-		if (stmt->rels == NIL)
-			ReportDatabaseWide(stmt->is_vacuumcmd ? "VACUUM" : "ANALYZE");
-		// VACUUM and ANALYZE of a parent reach its children (ANALYZE writes
-		// statistics computed from their rows into the parent's).
-		ListCell *lc;
-		foreach (lc, stmt->rels) {
-			auto *vrel = static_cast<VacuumRelation *>(lfirst(lc));
-			if (vrel->relation == nullptr)
-				continue;
-			Oid relid = RangeVarGetRelid(vrel->relation, NoLock, true);
-			if (OidIsValid(relid))
-				CheckRelationTree(relid);
-		}
-		break;
-	}
-	case T_CopyStmt: {
-		// COPY of a table reads it without the planner, so the query guard's
-		// quals on the value-bearing catalogs do not apply.
-		auto *stmt = reinterpret_cast<CopyStmt *>(statement);
-		if (stmt->is_from && TenantContextInForce())
-			CheckCopyFromExpressions(stmt, stmt->relation != nullptr ? RangeVarGetRelid(stmt->relation, NoLock, true)
-			                                                         : InvalidOid);
-		if (stmt->relation != nullptr && !stmt->is_from && TenantContextInForce()) {
-			Oid relid = RangeVarGetRelid(stmt->relation, NoLock, true);
-			if (relid == StatisticRelationId || relid == StatisticExtDataRelationId || relid == LargeObjectRelationId)
-				ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				                errmsg("COPY from %s is not allowed in tenant context", get_rel_name(relid)),
-				                errdetail("It holds values of every tenant's data."),
-				                errhint("Query it with SELECT (rows of other tenants are left out), or work "
-				                        "without a tenant set.")));
-		}
-		break;
-	}
-	case T_AlterTableStmt: {
-		// ALTER TABLE ... ENABLE/DISABLE TRIGGER, ROW LEVEL SECURITY and the
-		// like change no pg_class row: refuse them on the extension's tables
-		// here.
-		auto *stmt = reinterpret_cast<AlterTableStmt *>(statement);
-		if (stmt->relation != nullptr && TenantContextInForce()) {
-			Oid relid = RangeVarGetRelid(stmt->relation, NoLock, true);
-			if (OidIsValid(relid))
-				CheckExtensionRelationWrite(relid);
-		}
-		break;
-	}
-	case T_DropOwnedStmt:
-		if (TenantContextInForce())
-			ReportDatabaseWide("DROP OWNED");
-		break;
-	case T_ReassignOwnedStmt:
-		if (TenantContextInForce())
-			ReportDatabaseWide("REASSIGN OWNED");
-		break;
-	case T_AlterExtensionStmt:
-	case T_AlterExtensionContentsStmt:
-		if (TenantContextInForce())
-			ReportPolicyChange("the extension");
-		break;
-	case T_DropStmt: {
-		auto *stmt = reinterpret_cast<DropStmt *>(statement);
-		if (stmt->removeType == OBJECT_EXTENSION && TenantContextInForce())
-			ReportPolicyChange("the extension");
-		break;
-	}
-	case T_CreatePublicationStmt: {
-		auto *stmt = reinterpret_cast<CreatePublicationStmt *>(statement);
-		if (stmt->for_all_tables)
-			ReportDatabaseWide("CREATE PUBLICATION ... FOR ALL TABLES");
-		CheckPublicationObjects(stmt->pubobjects);
-		break;
-	}
-	case T_AlterPublicationStmt: {
-		auto *stmt = reinterpret_cast<AlterPublicationStmt *>(statement);
-		CheckPublicationObjects(stmt->pubobjects);
-		break;
-	}
-	case T_LockStmt: {
-		auto *stmt = reinterpret_cast<LockStmt *>(statement);
-		ListCell *lc;
-		foreach (lc, stmt->relations) {
-			// Name resolution runs the namespace-search hook: an explicit
-			// other-tenant schema is refused here already.
-			Oid relid = RangeVarGetRelid(static_cast<RangeVar *>(lfirst(lc)), NoLock, true);
-			if (!OidIsValid(relid))
-				continue;
-			auto *rv = static_cast<RangeVar *>(lfirst(lc));
-			if (rv->inh)
-				CheckRelationTree(relid);
-			else
-				CheckRelation(relid);
-			if (get_rel_relkind(relid) == RELKIND_VIEW)
-				CheckViewRelations(relid);
-		}
-		break;
-	}
-	default:
-		break;
-	}
-}
-
-// --- holdable cursors -----------------------------------------------------------
-
-// A WITH HOLD cursor is materialised at commit: a later FETCH reads stored rows
-// without the executor, so ExecutorRun cannot re-check it.  Remember the tenant
-// each such cursor was opened under and refuse FETCH/MOVE under another.
-struct HeldCursor {
-	char name[NAMEDATALEN]; // hash key: the portal name
-	Portal portal;          // to tell a reused name from the same cursor
-	TimestampTz created;
-	char tenant[NAMEDATALEN];
-	bool hidden; // we set the portal's status to PORTAL_FAILED
-};
-HTAB *held_cursors = nullptr;
-uint64 held_cursors_epoch = 0;
-
-void RememberHeldCursor(const DeclareCursorStmt *stmt) {
-	if (!(stmt->options & CURSOR_OPT_HOLD) || strlen(stmt->portalname) >= NAMEDATALEN)
-		return;
-	Portal portal = GetPortalByName(stmt->portalname);
-	if (!PortalIsValid(portal))
-		return;
-	if (held_cursors == nullptr) {
-		HASHCTL ctl;
-		memset(&ctl, 0, sizeof(ctl));
-		ctl.keysize = NAMEDATALEN;
-		ctl.entrysize = sizeof(HeldCursor);
-		held_cursors = hash_create("wellness_tenancy held cursors", 16, &ctl, HASH_ELEM | HASH_STRINGS);
-	}
-	auto *cursor = static_cast<HeldCursor *>(hash_search(held_cursors, stmt->portalname, HASH_ENTER, nullptr));
-	cursor->portal = portal;
-	cursor->created = portal->creation_time;
-	cursor->hidden = false;
-	strlcpy(cursor->tenant, CurrentTenantName(), NAMEDATALEN);
-	held_cursors_epoch = 0; // have the next statement look at it
-}
-
-// A held cursor's rows sit in its portal's holdStore; cursor_to_xml(), a
-// PL/pgSQL FETCH or SPI read them without the executor and without the SQL
-// FETCH statement.  So at the start of every statement after the tenant
-// context changed, a held cursor opened under another tenant is made unusable
-// (its portal's status becomes PORTAL_FAILED: "cursor ... cannot be run") and
-// given back when its tenant is in force again.  Costs nothing while no held
-// cursor exists.
-void SyncHeldCursors() {
-	if (held_cursors == nullptr || hash_get_num_entries(held_cursors) == 0 || !IsTransactionState())
-		return;
-	uint64 epoch = PolicyEpoch();
-	if (epoch == held_cursors_epoch)
-		return;
-	held_cursors_epoch = epoch;
-	bool active = TenantContextInForce();
-	const char *current = CurrentTenantName();
-	HASH_SEQ_STATUS status;
-	hash_seq_init(&status, held_cursors);
-	HeldCursor *cursor;
-	while ((cursor = static_cast<HeldCursor *>(hash_seq_search(&status))) != nullptr) {
-		Portal portal = GetPortalByName(cursor->name);
-		if (!PortalIsValid(portal) || portal != cursor->portal || portal->creation_time != cursor->created) {
-			(void)hash_search(held_cursors, cursor->name, HASH_REMOVE, nullptr);
-			continue;
-		}
-		bool refuse = active && strcmp(cursor->tenant, current) != 0;
-		if (refuse && !cursor->hidden && portal->status == PORTAL_READY) {
-			portal->status = PORTAL_FAILED;
-			cursor->hidden = true;
-		} else if (!refuse && cursor->hidden && portal->status == PORTAL_FAILED) {
-			portal->status = PORTAL_READY;
-			cursor->hidden = false;
-		}
-	}
-}
-
-void CheckHeldCursor(const FetchStmt *stmt) {
-	if (held_cursors == nullptr || stmt->portalname == nullptr || strlen(stmt->portalname) >= NAMEDATALEN)
-		return;
-	auto *cursor = static_cast<HeldCursor *>(hash_search(held_cursors, stmt->portalname, HASH_FIND, nullptr));
-	if (cursor == nullptr)
-		return;
-	Portal portal = GetPortalByName(stmt->portalname);
-	if (portal != cursor->portal || !PortalIsValid(portal) || portal->creation_time != cursor->created) {
-		(void)hash_search(held_cursors, stmt->portalname, HASH_REMOVE, nullptr);
-		return;
-	}
-	if (portal->holdStore != nullptr && strcmp(cursor->tenant, CurrentTenantName()) != 0 &&
-	    EnforcementActive())
-		ereport(ERROR,
-		        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-		         errmsg("cursor \"%s\" was opened for tenant \"%s\", not \"%s\"", stmt->portalname,
-		                cursor->tenant[0] ? cursor->tenant : "(none)",
-		                CurrentTenantName()[0] ? CurrentTenantName() : "(none)"),
-		         errdetail("A WITH HOLD cursor keeps the rows it read under the tenant it was opened for."),
-		         errhint("Fetch from it under that tenant, or close it and open it again.")));
 }
 
 // The next ProcessUtility in the chain, or PostgreSQL's own.
