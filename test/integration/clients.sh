@@ -43,7 +43,6 @@ cd "$(dirname "$0")/../.."
 PATH="$(pg_config --bindir):$PATH"
 export PATH
 
-PGBOUNCER=${PGBOUNCER:-/usr/sbin/pgbouncer}
 PYTHON=/usr/bin/python3 # Debian's, with Debian's drivers; not a python3 first on PATH
 NTENANTS=24
 NCLIENTS=8
@@ -53,27 +52,7 @@ POOL=3
 
 source test/lib/integration.sh clients
 
-bouncer_dir=
-pgbouncer_log_tail() {
-	if [ -n "$bouncer_dir" ] && [ -f "$bouncer_dir/pgbouncer.log" ]; then
-		echo "---- end of pgbouncer.log ----"
-		tail -n 20 "$bouncer_dir/pgbouncer.log" || true
-	fi
-}
-on_fail pgbouncer_log_tail
-stop_pgbouncer() {
-	[ -n "$bouncer_dir" ] && [ -f "$bouncer_dir/pgbouncer.pid" ] || return 0
-	local pid
-	pid=$(cat "$bouncer_dir/pgbouncer.pid")
-	kill "$pid" 2>/dev/null || true
-	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-	kill -9 "$pid" 2>/dev/null || true
-}
-on_exit stop_pgbouncer
-
-as_postgres() {
-	if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
+source test/lib/pgbouncer.sh
 
 # --- what the drivers need: missing is a FAIL, never a silent skip -----------------
 [ -x "$PGBOUNCER" ] || fail "$PGBOUNCER not found (test/setup.sh installs pgbouncer)"
@@ -128,48 +107,7 @@ SQL
 	fail "setup: expected $NTENANTS tenants with employees, got $expected"
 
 # --- PgBouncer ------------------------------------------------------------------------
-bouncer_dir=$main_DIR/pgbouncer
-mkdir "$bouncer_dir"
-printf '"wellness_app" ""\n"postgres" ""\n' >"$bouncer_dir/userlist.txt"
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-bouncer_port=$((db_port + 50))
-for attempt in $(seq 20); do
-	while port_busy "$bouncer_port"; do bouncer_port=$((bouncer_port + 1)); done
-	# Transaction pooling: each transaction may run on any of the POOL server
-	# connections, and nothing is reset between clients.
-	# The configuration of pgbouncer.sh (ignore_startup_parameters: for
-	# clients that send extra_float_digits at connect, such as JDBC).
-	cat >"$bouncer_dir/pgbouncer.ini" <<INI
-[databases]
-wt = host=127.0.0.1 port=$db_port dbname=wt pool_size=$POOL
-
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = $bouncer_port
-unix_socket_dir =
-auth_type = trust
-auth_file = $bouncer_dir/userlist.txt
-pool_mode = transaction
-default_pool_size = $POOL
-reserve_pool_size = 0
-max_client_conn = 200
-ignore_startup_parameters = extra_float_digits
-logfile = $bouncer_dir/pgbouncer.log
-pidfile = $bouncer_dir/pgbouncer.pid
-admin_users = postgres
-INI
-	[ "$(id -u)" -ne 0 ] || chown -R postgres: "$bouncer_dir"
-	rm -f "$bouncer_dir/pgbouncer.pid"
-	as_postgres "$PGBOUNCER" -d -q "$bouncer_dir/pgbouncer.ini" || true
-	for _ in $(seq 50); do
-		port_busy "$bouncer_port" && break
-		sleep 0.1
-	done
-	port_busy "$bouncer_port" && [ -f "$bouncer_dir/pgbouncer.pid" ] && break
-	stop_pgbouncer
-	[ "$attempt" -lt 20 ] || fail "pgbouncer did not start: $(tail -n 5 "$bouncer_dir/pgbouncer.log" 2>/dev/null)"
-	bouncer_port=$((bouncer_port + 1))
-done
+pgbouncer_start "$main_DIR/pgbouncer" "$db_port" $((db_port + 50)) "$POOL" "wellness_app postgres"
 echo "pgbouncer $("$PGBOUNCER" --version | head -n 1 | awk '{print $2}') on 127.0.0.1:$bouncer_port," \
 	"pool_mode = transaction, $POOL server connections for $NCLIENTS clients per driver"
 

@@ -36,7 +36,6 @@ cd "$(dirname "$0")/../.."
 PATH="$(pg_config --bindir):$PATH"
 export PATH
 
-PGBOUNCER=${PGBOUNCER:-/usr/sbin/pgbouncer}
 NTENANTS=24
 NCLIENTS=10
 POOL=3
@@ -46,31 +45,11 @@ NFORGETFUL=150    # statements of the forgetful client
 
 source test/lib/integration.sh pgbouncer
 
-pgbouncer_log_tail() {
-	if [ -n "${bouncer_dir:-}" ] && [ -f "$bouncer_dir/pgbouncer.log" ]; then
-		echo "---- end of pgbouncer.log ----"
-		tail -n 20 "$bouncer_dir/pgbouncer.log" || true
-	fi
-}
-on_fail pgbouncer_log_tail
-
-bouncer_dir=
-stop_pgbouncer() {
-	[ -n "$bouncer_dir" ] && [ -f "$bouncer_dir/pgbouncer.pid" ] || return 0
-	local pid
-	pid=$(cat "$bouncer_dir/pgbouncer.pid")
-	kill "$pid" 2>/dev/null || true
-	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-	kill -9 "$pid" 2>/dev/null || true
-}
-on_exit stop_pgbouncer
+source test/lib/pgbouncer.sh
 
 [ -x "$PGBOUNCER" ] || fail "$PGBOUNCER not found (test/setup.sh installs pgbouncer)"
 command -v pgbench >/dev/null || fail "pgbench not found"
 
-as_postgres() {
-	if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
 
 # --- the cluster -----------------------------------------------------------------
 cluster_start main
@@ -119,51 +98,10 @@ SQL
 	fail "setup: not every tenant has rows"
 
 # --- PgBouncer ------------------------------------------------------------------------
-bouncer_dir=$main_DIR/pgbouncer
-mkdir "$bouncer_dir"
-cat >"$bouncer_dir/userlist.txt" <<-'EOF'
-	"wellness_app" ""
-	"leaky_app" ""
-	"postgres" ""
-EOF
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-bouncer_port=$((db_port + 1000))
-for attempt in $(seq 20); do
-	while port_busy "$bouncer_port"; do bouncer_port=$((bouncer_port + 1)); done
-	# Transaction pooling never runs server_reset_query: whatever a client
-	# leaves in a session is what the next client of that connection gets.
-	cat >"$bouncer_dir/pgbouncer.ini" <<-EOF
-		[databases]
-		wt = host=127.0.0.1 port=$db_port dbname=wt pool_size=$POOL
-		wt_leaky = host=127.0.0.1 port=$db_port dbname=wt pool_size=1
-
-		[pgbouncer]
-		listen_addr = 127.0.0.1
-		listen_port = $bouncer_port
-		unix_socket_dir =
-		auth_type = trust
-		auth_file = $bouncer_dir/userlist.txt
-		pool_mode = transaction
-		default_pool_size = $POOL
-		reserve_pool_size = 0
-		max_client_conn = 200
-		ignore_startup_parameters = extra_float_digits
-		logfile = $bouncer_dir/pgbouncer.log
-		pidfile = $bouncer_dir/pgbouncer.pid
-		admin_users = postgres
-	EOF
-	[ "$(id -u)" -ne 0 ] || chown -R postgres: "$bouncer_dir"
-	rm -f "$bouncer_dir/pgbouncer.pid"
-	as_postgres "$PGBOUNCER" -d -q "$bouncer_dir/pgbouncer.ini" || true
-	for _ in $(seq 50); do
-		port_busy "$bouncer_port" && break
-		sleep 0.1
-	done
-	port_busy "$bouncer_port" && [ -f "$bouncer_dir/pgbouncer.pid" ] && break
-	stop_pgbouncer
-	[ "$attempt" -lt 20 ] || fail "pgbouncer did not start: $(tail -n 5 "$bouncer_dir/pgbouncer.log" 2>/dev/null)"
-	bouncer_port=$((bouncer_port + 1))
-done
+# Transaction pooling never runs server_reset_query: whatever a client
+# leaves in a session is what the next client of that connection gets.
+pgbouncer_start "$main_DIR/pgbouncer" "$db_port" $((db_port + 1000)) "$POOL" "wellness_app leaky_app postgres" \
+	"wt_leaky = host=127.0.0.1 port=$db_port dbname=wt pool_size=1"
 echo "pgbouncer $("$PGBOUNCER" --version | head -n 1 | awk '{print $2}') on 127.0.0.1:$bouncer_port," \
 	"pool_mode = transaction, $POOL server connections for $NCLIENTS clients"
 
