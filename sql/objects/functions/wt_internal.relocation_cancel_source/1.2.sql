@@ -24,7 +24,7 @@ BEGIN
         RETURN problem;
     END;
     IF source_row->>'status' = 'relocated' AND source_row->>'placement' = $3 THEN
-        PERFORM @extschema@.wt_remote_disconnect($1);
+        PERFORM wt_internal.wt_remote_disconnect($1);
         RAISE EXCEPTION 'instance "%" has already handed tenant "%" over to this instance', $2.source_instance, $2.schema_name
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   HINT = 'Complete the cut-over with SELECT * FROM wt_relocation_cutover(''' || $2.schema_name || ''');';
@@ -34,7 +34,7 @@ BEGIN
                                          ARRAY[$2.id::text]);
     EXCEPTION WHEN OTHERS THEN
         GET STACKED DIAGNOSTICS problem = MESSAGE_TEXT;
-        PERFORM @extschema@.wt_remote_disconnect($1);
+        PERFORM wt_internal.wt_remote_disconnect($1);
     END;
     RETURN problem;
 END

@@ -13,7 +13,7 @@ DECLARE
     latest integer;
 BEGIN
     PERFORM wt_internal.relocation_ensure_same_version($1, $4);
-    facts := wt_internal.remote_query($1, pg_catalog.format('SELECT %s.wt_relocation_source_facts($1, $2)', $2),
+    facts := wt_internal.remote_query($1, pg_catalog.format('SELECT wt_internal.wt_relocation_source_facts($1, $2)', $2),
                                       ARRAY[$3, $5])::jsonb;
     PERFORM wt_internal.relocation_ensure_source_named(facts, $4);
     PERFORM wt_internal.relocation_ensure_source_knows_target(facts, $4, $5);

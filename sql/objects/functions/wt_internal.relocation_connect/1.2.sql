@@ -7,10 +7,10 @@ CREATE FUNCTION wt_internal.relocation_connect(connection_name text, instance_na
     SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
-    rx text := @extschema@.wt_remote_connect($1, $2);
+    rx text := wt_internal.wt_remote_connect($1, $2);
 BEGIN
     IF rx IS NULL THEN
-        PERFORM @extschema@.wt_remote_disconnect($1);
+        PERFORM wt_internal.wt_remote_disconnect($1);
         RAISE EXCEPTION 'extension wellness_tenancy is not installed on instance "%"', $2
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   HINT = 'Check that wt_instances.conninfo of "' || $2 || '" names the right database.';

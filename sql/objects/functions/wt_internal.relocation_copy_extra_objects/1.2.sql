@@ -10,7 +10,7 @@ DECLARE
     statement record;
 BEGIN
     SELECT pg_catalog.array_agg(d.object_kind || ' ' || d.object_name) INTO extras
-      FROM @extschema@.wt_structure_differences($3, wt_internal.relocation_remote_structure($1, $2, $3)) d
+      FROM wt_internal.wt_structure_differences($3, wt_internal.relocation_remote_structure($1, $2, $3)) d
      WHERE d.difference = 'only on the source';
     IF extras IS NULL THEN
         RETURN 0;

@@ -16,7 +16,7 @@ BEGIN
                          ELSE ' replication=database' END;
     EXECUTE pg_catalog.format('SELECT systemid FROM %s.dblink($1, ''IDENTIFY_SYSTEM'') '
                               'AS t(systemid text, timeline integer, xlogpos text, dbname text)',
-                              @extschema@.wt_dblink_schema())
+                              wt_internal.wt_dblink_schema())
       USING info;
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS problem = MESSAGE_TEXT;

@@ -9,7 +9,7 @@ DECLARE
 BEGIN
     SELECT pg_catalog.to_jsonb(t) INTO tenant FROM @extschema@.tenants t WHERE t.schema_name = $1;
     IF tenant IS NOT NULL THEN
-        RAISE EXCEPTION 'tenant "%" already exists on this instance ("%")', $1, @extschema@.wt_local_instance()
+        RAISE EXCEPTION 'tenant "%" already exists on this instance ("%")', $1, wt_internal.wt_local_instance()
             USING ERRCODE = 'duplicate_object',
                   DETAIL = pg_catalog.format('Its registry row says status %s, placement %s.',
                                              tenant->>'status', COALESCE(tenant->>'placement', 'here')),

@@ -11,10 +11,10 @@ BEGIN
         PERFORM wt_internal.remote_query($1, 'SELECT wt_internal.relocation_source_release($1::uuid, NULL, $2::interval)::text',
                                          ARRAY[$2.id::text, $2.write_blocked::text]);
     EXCEPTION WHEN OTHERS THEN
-        PERFORM @extschema@.wt_remote_disconnect($1);
+        PERFORM wt_internal.wt_remote_disconnect($1);
         RAISE;
     END;
-    PERFORM @extschema@.wt_remote_disconnect($1);
+    PERFORM wt_internal.wt_remote_disconnect($1);
     PERFORM wt_internal.relocation_drop_subscription($2.subscription_name, true);
     UPDATE @extschema@.tenant_relocations r
        SET note = 'source released by a second wt_relocation_cutover()', updated_at = pg_catalog.now()

@@ -17,7 +17,7 @@ BEGIN
         $3.source_instance, $5;
     PERFORM wt_internal.remote_exec($1, 'BEGIN');
     BEGIN
-        frozen := wt_internal.remote_query($1, pg_catalog.format('SELECT %s.wt_relocation_freeze($1, $2::integer)::text', $2),
+        frozen := wt_internal.remote_query($1, pg_catalog.format('SELECT wt_internal.wt_relocation_freeze($1, $2::integer)::text', $2),
                       ARRAY[$3.schema_name::text, ((EXTRACT(epoch FROM $4) * 1000)::bigint)::text])::jsonb;
     EXCEPTION WHEN lock_not_available THEN
         GET STACKED DIAGNOSTICS problem = PG_EXCEPTION_DETAIL;

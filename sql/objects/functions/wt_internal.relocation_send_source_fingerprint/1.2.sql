@@ -10,7 +10,7 @@ BEGIN
     IF $4 = 'none' THEN
         RETURN;
     END IF;
-    EXECUTE pg_catalog.format('SELECT %s.dblink_send_query($1, $2)', @extschema@.wt_dblink_schema())
+    EXECUTE pg_catalog.format('SELECT %s.dblink_send_query($1, $2)', wt_internal.wt_dblink_schema())
       USING $1, wt_internal.bind_sql(pg_catalog.format(
                 'SELECT COALESCE(pg_catalog.jsonb_agg(f), ''[]'')::text FROM %s.wt_tenant_fingerprint($1, $2::boolean) f', $2),
                 ARRAY[$3, ($4 = 'checksum')::text]);

@@ -18,7 +18,7 @@ BEGIN
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   HINT = 'It was cancelled here: cancel it on the target too.';
     END IF;
-    prior := @extschema@.wt_relocation_hand_over(tenant_schema, $2);
+    prior := wt_internal.wt_relocation_hand_over(tenant_schema, $2);
     UPDATE @extschema@.tenant_relocations r
        SET state = 'completed', finished_at = pg_catalog.now(), updated_at = pg_catalog.now(), tenant_status = prior,
            caught_up_lsn = ($3->>'caught_up_lsn')::pg_lsn, lock_wait = ($3->>'lock_wait')::interval,

@@ -12,7 +12,7 @@ AS $fn$
 BEGIN
     INSERT INTO @extschema@.tenant_relocations (id, schema_name, role, source_instance, target_instance, state,
                                                 schema_version, publication_name, slot_name, subscription_name)
-    VALUES ($1, $2, 'source', @extschema@.wt_local_instance(), $3, 'copying', $4, $5, $5, $5);
+    VALUES ($1, $2, 'source', wt_internal.wt_local_instance(), $3, 'copying', $4, $5, $5, $5);
     EXECUTE pg_catalog.format('CREATE PUBLICATION %I FOR TABLES IN SCHEMA %I', $5, $2);
 END
 $fn$;

@@ -8,7 +8,7 @@ CREATE FUNCTION wt_internal.relocation_verify(connection_name text, reloc @extsc
     SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
-    dbl text := @extschema@.wt_dblink_schema();
+    dbl text := wt_internal.wt_dblink_schema();
     source_prints jsonb;
     target_prints jsonb;
     compared jsonb;

@@ -5,7 +5,7 @@ CREATE FUNCTION wt_internal.remote_exec(connection_name text, statement text, pa
     SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
-    EXECUTE pg_catalog.format('SELECT %s.dblink_exec($1, $2)', @extschema@.wt_dblink_schema())
+    EXECUTE pg_catalog.format('SELECT %s.dblink_exec($1, $2)', wt_internal.wt_dblink_schema())
       USING $1, wt_internal.bind_sql($2, $3);
 END
 $fn$;

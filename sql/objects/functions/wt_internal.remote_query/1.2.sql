@@ -9,7 +9,7 @@ AS $fn$
 DECLARE
     result text;
 BEGIN
-    EXECUTE pg_catalog.format('SELECT v FROM %s.dblink($1, $2) AS t(v text) LIMIT 1', @extschema@.wt_dblink_schema())
+    EXECUTE pg_catalog.format('SELECT v FROM %s.dblink($1, $2) AS t(v text) LIMIT 1', wt_internal.wt_dblink_schema())
        INTO result
       USING $1, wt_internal.bind_sql($2, $3);
     RETURN result;

@@ -1,6 +1,6 @@
 -- The structure of the tenant template after each local tenant migration, as
 -- {"version": [[kind, name, definition], ...]} (wt_internal.tenant_shape),
--- built like wt_template_tables() in a scratch schema inside a subtransaction
+-- built like wt_internal.wt_template_tables() in a scratch schema inside a subtransaction
 -- that is always rolled back.  A migration that fails raises its error.
 CREATE FUNCTION wt_internal.template_shapes()
     RETURNS jsonb

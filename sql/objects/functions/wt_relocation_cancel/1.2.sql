@@ -13,8 +13,8 @@ DECLARE
     reloc  @extschema@.tenant_relocations;
     problem text;
 BEGIN
-    PERFORM @extschema@.wt_relocation_require_admin('cancel a relocation');
-    PERFORM @extschema@.wt_dblink_schema();
+    PERFORM wt_internal.wt_relocation_require_admin('cancel a relocation');
+    PERFORM wt_internal.wt_dblink_schema();
     SELECT * INTO reloc FROM @extschema@.tenant_relocations r
      WHERE r.schema_name = tenant_schema AND r.state = 'copying' FOR UPDATE;
     IF NOT FOUND THEN
@@ -38,7 +38,7 @@ BEGIN
         RETURN;
     END IF;
 
-    problem := wt_internal.relocation_cancel_source(conn, reloc, @extschema@.wt_local_instance());
+    problem := wt_internal.relocation_cancel_source(conn, reloc, wt_internal.wt_local_instance());
     -- stop replicating here (this stops its workers at once), then release
     -- again what an initial-copy worker may have created on the source meanwhile
     PERFORM wt_internal.relocation_drop_subscription(reloc.subscription_name, true);
@@ -50,7 +50,7 @@ BEGIN
             GET STACKED DIAGNOSTICS problem = MESSAGE_TEXT;
         END;
     END IF;
-    PERFORM @extschema@.wt_remote_disconnect(conn);
+    PERFORM wt_internal.wt_remote_disconnect(conn);
     IF problem IS NOT NULL THEN
         RAISE WARNING 'could not release the relocation''s objects on instance "%": %', reloc.source_instance, problem
             USING HINT = pg_catalog.format('On "%s": SELECT wt_relocation_cancel(%L);  (its replication slot keeps WAL until then)',

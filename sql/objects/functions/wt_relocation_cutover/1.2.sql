@@ -29,10 +29,10 @@ DECLARE
     handed_status text;
     t             timestamptz[];  -- begin, lock requested, locked, caught up, verified, source committed
 BEGIN
-    PERFORM @extschema@.wt_relocation_require_admin('cut over a relocation');
+    PERFORM wt_internal.wt_relocation_require_admin('cut over a relocation');
     PERFORM wt_internal.relocation_ensure_cutover_arguments(tenant_schema, $2, $3, $4);
-    PERFORM @extschema@.wt_dblink_schema();
-    self := @extschema@.wt_local_instance();
+    PERFORM wt_internal.wt_dblink_schema();
+    self := wt_internal.wt_local_instance();
     reloc := wt_internal.relocation_find(tenant_schema);
     IF reloc.state = 'completed' THEN
         PERFORM wt_internal.relocation_finish_release(conn, reloc);
@@ -46,7 +46,7 @@ BEGIN
             'SELECT pg_catalog.to_jsonb(t)::text FROM %s.tenants t WHERE t.schema_name = $1', rx), ARRAY[tenant_schema])::jsonb;
         IF source_row->>'status' = 'relocated' AND source_row->>'placement' = self THEN
             PERFORM wt_internal.relocation_complete_handed_over(conn, rx, reloc);
-            PERFORM @extschema@.wt_remote_disconnect(conn);
+            PERFORM wt_internal.wt_remote_disconnect(conn);
             RETURN QUERY SELECT * FROM wt_internal.relocation_result(reloc.id, NULL);
             RETURN;
         END IF;
@@ -88,15 +88,15 @@ BEGIN
     EXCEPTION WHEN OTHERS THEN
         -- Closing the connection rolls the source's transaction back (if
         -- the COMMIT itself failed, running the cut-over again finds out).
-        PERFORM @extschema@.wt_remote_disconnect(conn);
-        PERFORM @extschema@.wt_remote_disconnect(flusher);
+        PERFORM wt_internal.wt_remote_disconnect(conn);
+        PERFORM wt_internal.wt_remote_disconnect(flusher);
         RAISE;
     END;
-    PERFORM @extschema@.wt_remote_disconnect(flusher);
+    PERFORM wt_internal.wt_remote_disconnect(flusher);
     PERFORM wt_internal.relocation_boundary('cutover:source_committed');
     -- phase: release (the source's slot and publication, then the subscription)
     PERFORM wt_internal.relocation_release(conn, reloc, t[6] - t[2]);
-    PERFORM @extschema@.wt_remote_disconnect(conn);
+    PERFORM wt_internal.wt_remote_disconnect(conn);
     PERFORM wt_internal.relocation_boundary('cutover:released');
     RAISE NOTICE 'tenant "%" now lives on this instance ("%"): writes were blocked on "%" for % ms',
         tenant_schema, self, reloc.source_instance, pg_catalog.round(EXTRACT(epoch FROM t[6] - t[2]) * 1000, 1)

@@ -16,13 +16,13 @@ DECLARE
     version       integer;
     slot_lsn      text;
 BEGIN
-    PERFORM @extschema@.wt_relocation_require_admin('start a relocation');
+    PERFORM wt_internal.wt_relocation_require_admin('start a relocation');
     IF tenant_schema IS NULL OR source IS NULL THEN
         RAISE EXCEPTION 'tenant schema name and source instance must not be NULL'
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    PERFORM @extschema@.wt_dblink_schema();
-    self := @extschema@.wt_local_instance();
+    PERFORM wt_internal.wt_dblink_schema();
+    self := wt_internal.wt_local_instance();
     -- one start of a tenant at a time here: a second one waits, then finds it
     PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('wellness_tenancy relocation of ' || tenant_schema));
 
@@ -37,7 +37,7 @@ BEGIN
         PERFORM wt_internal.relocation_prepare_target(conn, rx, tenant_schema, source, facts->'tenant', version);
         PERFORM wt_internal.relocation_boundary('start:target_prepared');
     EXCEPTION WHEN OTHERS THEN
-        PERFORM @extschema@.wt_remote_disconnect(conn);
+        PERFORM wt_internal.wt_remote_disconnect(conn);
         RAISE;
     END;
 
@@ -52,10 +52,10 @@ BEGIN
         PERFORM wt_internal.relocation_boundary('start:subscribed');
     EXCEPTION WHEN OTHERS THEN
         PERFORM wt_internal.relocation_undo_publish(conn, relocation, tenant_schema, source);
-        PERFORM @extschema@.wt_remote_disconnect(conn);
+        PERFORM wt_internal.wt_remote_disconnect(conn);
         RAISE;
     END;
-    PERFORM @extschema@.wt_remote_disconnect(conn);
+    PERFORM wt_internal.wt_remote_disconnect(conn);
     RAISE NOTICE 'relocation of tenant "%" from "%" started: initial copy under way (slot at %)', tenant_schema, source, slot_lsn
         USING HINT = 'Watch it with SELECT * FROM wt_relocation_status(''' || tenant_schema
                      || '''); cut over with wt_relocation_cutover() once its phase is "ready for cut-over".';

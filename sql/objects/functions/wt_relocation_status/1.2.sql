@@ -56,7 +56,7 @@ BEGIN
               FROM pg_catalog.pg_stat_subscription_stats st WHERE st.subid = sub_oid;
             SELECT i.conninfo INTO source_info FROM @extschema@.wt_instances i WHERE i.name = reloc.source_instance;
             BEGIN
-                lag_bytes := @extschema@.wt_remote_query_once(source_info, wt_internal.bind_sql(
+                lag_bytes := wt_internal.wt_remote_query_once(source_info, wt_internal.bind_sql(
                     'SELECT pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_insert_lsn(), confirmed_flush_lsn) '
                     'FROM pg_catalog.pg_replication_slots WHERE slot_name = $1', ARRAY[reloc.slot_name]))::numeric;
             EXCEPTION WHEN OTHERS THEN

@@ -29,7 +29,7 @@ DECLARE
         '''updated_at'', t.updated_at)), ''[]'')::text FROM %s.tenants t';
 BEGIN
     IF EXISTS (SELECT 1 FROM @extschema@.wt_instances i WHERE NOT i.is_local) THEN
-        PERFORM @extschema@.wt_dblink_schema();
+        PERFORM wt_internal.wt_dblink_schema();
     END IF;
     FOR known IN SELECT * FROM @extschema@.wt_instances i ORDER BY i.name LOOP
         IF known.is_local THEN
@@ -37,15 +37,15 @@ BEGIN
             EXECUTE pg_catalog.format(registry_query, known.name, pg_catalog.quote_ident('@extschema@')) INTO remote_rows;
         ELSE
             BEGIN
-                rx := @extschema@.wt_remote_connect('wt_tenant_directory', known.name);
+                rx := wt_internal.wt_remote_connect('wt_tenant_directory', known.name);
                 IF rx IS NULL THEN
                     RAISE EXCEPTION 'extension wellness_tenancy is not installed there';
                 END IF;
-                remote_rows := @extschema@.wt_remote_query('wt_tenant_directory',
+                remote_rows := wt_internal.wt_remote_query('wt_tenant_directory',
                                    pg_catalog.format(registry_query, known.name, rx));
-                PERFORM @extschema@.wt_remote_disconnect('wt_tenant_directory');
+                PERFORM wt_internal.wt_remote_disconnect('wt_tenant_directory');
             EXCEPTION WHEN OTHERS THEN
-                PERFORM @extschema@.wt_remote_disconnect('wt_tenant_directory');
+                PERFORM wt_internal.wt_remote_disconnect('wt_tenant_directory');
                 RAISE WARNING 'tenant directory: instance "%" left out: %', known.name, SQLERRM;
                 CONTINUE;
             END;

@@ -19,7 +19,7 @@ BEGIN
     PERFORM @extschema@.wt_require_no_tenant_context('check tenants for drift');
     SELECT pg_catalog.max(m.version) INTO latest FROM @extschema@.tenant_migrations m;
     BEGIN
-        template := @extschema@.wt_template_tables();
+        template := wt_internal.wt_template_tables();
     EXCEPTION WHEN OTHERS THEN
         template_error := SQLERRM;
     END;

@@ -53,7 +53,7 @@ BEGIN
     UPDATE @extschema@.tenant_migration_runs r
        SET state = 'interrupted', finished_at = r.updated_at
      WHERE r.state = 'running'
-       AND NOT @extschema@.wt_migration_run_alive(r.backend_pid, r.backend_start, r.started_at);
+       AND NOT wt_internal.wt_migration_run_alive(r.backend_pid, r.backend_start, r.started_at);
 
     SELECT pg_catalog.max(m.version) INTO target FROM @extschema@.tenant_migrations m;
     SELECT pg_catalog.count(*) INTO total FROM @extschema@.tenants t
