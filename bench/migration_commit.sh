@@ -24,10 +24,10 @@ tenants=${WT_BENCH_TENANTS:-2000}
 rounds=${WT_BENCH_ROUNDS:-3}
 
 cluster_start bench "fsync = on" "synchronous_commit = on"
-q() { psql -X -q -v ON_ERROR_STOP=1 -At -d bench "$@"; }
+bench_sql() { psql -X -q -v ON_ERROR_STOP=1 -At -d bench "$@"; }
 psql -X -q -d postgres -c 'CREATE DATABASE bench'
 started=$(date +%s.%N)
-q >/dev/null <<-SQL
+bench_sql >/dev/null <<-SQL
 	SET client_min_messages = warning;
 	DO \$\$ BEGIN
 	  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'wellness_app') THEN CREATE ROLE wellness_app LOGIN; END IF;
@@ -50,20 +50,21 @@ q >/dev/null <<-SQL
 	  END LOOP;
 	END \$\$;
 SQL
-# The procedure of 1.0/1.1 (commit per batch), as it shipped, under another name.
-sed 's/wt_run_migrations/wt_run_migrations_per_batch/g; s/@extschema@/public/g' \
-	sql/objects/procedures/wt_run_migrations/1.0.sql | q >/dev/null
+# The procedure of 1.0/1.1 (commit per batch), as it shipped, under another
+# name; the helper it calls lives in wt_internal since 1.2.
+sed 's/wt_run_migrations/wt_run_migrations_per_batch/g; s/@extschema@\.wt_migration_run_alive/wt_internal.wt_migration_run_alive/g; s/@extschema@/public/g' \
+	sql/objects/procedures/wt_run_migrations/1.0.sql | bench_sql >/dev/null
 printf '%s tenants ready in %.0f s\n' "$tenants" "$(echo "$(date +%s.%N) - $started" | bc)"
 
 run() { # run PROCEDURE: registers the next migration, applies it; prints seconds
 	local procedure=$1 version t0 t1
-	version=$(q -c "SELECT max(version) + 1 FROM tenant_migrations")
-	q -c "SET client_min_messages = warning" \
+	version=$(bench_sql -c "SELECT max(version) + 1 FROM tenant_migrations")
+	bench_sql -c "SET client_min_messages = warning" \
 		-c "SELECT wt_add_migration($version, 'bench $procedure', 'ALTER TABLE employees ADD COLUMN c_$version text')" >/dev/null
 	t0=$(date +%s.%N)
-	q -c "SET client_min_messages = warning" -c "CALL $procedure(batch_size => 50, lock_timeout => '5s')"
+	bench_sql -c "SET client_min_messages = warning" -c "CALL $procedure(batch_size => 50, lock_timeout => '5s')"
 	t1=$(date +%s.%N)
-	[ "$(q -c "SELECT count(*) FROM tenants WHERE schema_version = $version")" = "$tenants" ] ||
+	[ "$(bench_sql -c "SELECT count(*) FROM tenants WHERE schema_version = $version")" = "$tenants" ] ||
 		{ echo "$procedure left tenants behind" >&2; exit 1; }
 	echo "$t1 - $t0" | bc
 }
