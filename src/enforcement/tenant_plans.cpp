@@ -172,6 +172,14 @@ void BeginTenantPlan(Node *statement, TenantPlanSwap *swap) {
 			PushNewest(entry);
 		}
 		entry->in_use++;
+		// What the other tenants' copies learnt since this one was made
+		// (see EndTenantPlan): a copy executed a few times only then moves
+		// to its generic plan when the statement as a whole would.
+		CachedPlanSource *original = prepared->plansource;
+		if (original->num_custom_plans > entry->copy->num_custom_plans) {
+			entry->copy->num_custom_plans = original->num_custom_plans;
+			entry->copy->total_custom_cost = original->total_custom_cost;
+		}
 	}
 	Evict(); // also after the cap was lowered
 	prepared->plansource = entry->copy;
