@@ -497,11 +497,15 @@ PlannedStmt *GuardCallArguments(PlannedStmt *pstmt) {
 	return copy;
 }
 
+void CheckUnplannedRawExpression(Node *expression, const char *where) {
+	if (expression != nullptr && RegistryInstalled() && EnsureGuards())
+		(void)RawGuardedCallWalker(expression, const_cast<char *>(where));
+}
+
 void CheckCopyFromExpressions(const CopyStmt *stmt, Oid relid) {
 	if (!RegistryInstalled() || !EnsureGuards())
 		return;
-	if (stmt->whereClause != nullptr)
-		(void)RawGuardedCallWalker(stmt->whereClause, const_cast<char *>("the WHERE clause of COPY FROM"));
+	CheckUnplannedRawExpression(stmt->whereClause, "the WHERE clause of COPY FROM");
 	if (!OidIsValid(relid))
 		return;
 	Relation rel = relation_open(relid, AccessShareLock);

@@ -34,6 +34,11 @@ void InstallQueryGuard();
 // while enforcement is active.
 PlannedStmt *GuardCallArguments(PlannedStmt *pstmt);
 
+// In tenant context: an expression PostgreSQL evaluates without planning it
+// and still a raw parse tree (COPY FROM's WHERE, EXECUTE's parameters) may
+// not call a function named like a guarded one (42501; `where` names it).
+void CheckUnplannedRawExpression(Node *expression, const char *where);
+
 // COPY FROM in tenant context: the column defaults of the target relation
 // (relid, InvalidOid if unknown) and the WHERE clause are evaluated without
 // the planner: a guarded call there is checked now when its argument is a
