@@ -3,6 +3,9 @@
 
 EXTENSION = wellness_tenancy
 MODULE_big = wellness_tenancy
+# The support function of the guarded built-ins lives in a library of its own
+# that loads in any server (src/pg/guard_library/wellness_tenancy_guard.cpp).
+MODULES = src/pg/guard_library/wellness_tenancy_guard
 # Sources by concern (docs/design.md): pg/ (module entry, PostgreSQL headers,
 # C++/PostgreSQL boundary, private internals), core/ (pure C++, no PostgreSQL
 # header: src/core/pure.hpp fails the build otherwise), enforcement/ (hooks,
@@ -36,6 +39,14 @@ ISOLATION_OPTS = --load-extension=wellness_tenancy
 # PostgreSQL 15's headers still say `register`, which C++17 removed.
 PG_CXXFLAGS += -std=c++17 -Wno-register -Wno-unused-parameter -Wno-missing-field-initializers
 SHLIB_LINK += -lstdc++
+
+# The hooks run on every statement; their small helpers live in several
+# files.  Link-time optimisation lets the compiler inline across files, and
+# without semantic interposition (nothing preloads a replacement for our own
+# functions) calls inside the module are direct and inlinable.  Fat objects:
+# the small guard library (MODULES) is linked without LTO.
+PG_CXXFLAGS += -flto=auto -ffat-lto-objects -fno-semantic-interposition
+SHLIB_LINK += -flto=auto -fno-semantic-interposition
 
 # Debian's PostgreSQL is built with LLVM and would also compile our sources to
 # JIT bitcode with clang and C++14.  The module has nothing worth inlining into

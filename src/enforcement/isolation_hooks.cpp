@@ -291,9 +291,11 @@ void IsolationExecutorStart(QueryDesc *query, int eflags) {
 	else
 		standard_ExecutorStart(query, eflags);
 	plan_rtable_checked = saved;
+	CheckNoPendingGuard();
 }
 
 void IsolationExecutorRun(QueryDesc *query, ScanDirection direction, uint64 count, bool execute_once) {
+	CheckNoPendingGuard();
 	if (EnforcementActive() && !(query == last_checked_query && PolicyEpoch() == last_checked_epoch)) {
 		CheckPlannedStmt(query->plannedstmt);
 		NoteChecked(query);
@@ -336,6 +338,7 @@ bool IsolationCheckPerms(List *range_table, bool ereport_on_violation) {
 void ResetExecutorState() {
 	plan_rtable_checked = nullptr;
 	last_checked_query = nullptr;
+	ForgetPendingGuard();
 }
 
 void ExecutorXactCallback(XactEvent event, void *) {
@@ -645,11 +648,37 @@ void NoteFunctionCreated(Oid funcid) {
 		NoteTemporaryFunction(funcid);
 }
 
+// An operator is never built on a guarded built-in: under ANY/ALL its
+// function is called without PostgreSQL asking the support function, so its
+// argument would go unchecked (query_guard.hpp).
+void CheckOperatorFunction(Oid operator_oid) {
+	Oid function = ReadCatalogOid(OperatorRelationId, OperatorOidIndexId, Anum_pg_operator_oid, operator_oid,
+	                              Anum_pg_operator_oprcode);
+	if (OidIsValid(function) && IsGuardedBuiltin(function))
+		ereport(ERROR,
+		        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+		         errmsg("an operator may not call %s", format_procedure(function)),
+		         errdetail("wellness_tenancy checks the argument of that function where PostgreSQL prepares a "
+		                   "call of it; an operator under ANY or ALL calls it without that step."),
+		         errhint("Call the function directly.")));
+}
+
+// DROP EXTENSION wellness_tenancy (also among other names).
+bool IsDropOfThisExtension(const DropStmt *stmt) {
+	if (stmt->removeType != OBJECT_EXTENSION)
+		return false;
+	ListCell *lc;
+	foreach (lc, stmt->objects)
+		if (strcmp(strVal(lfirst(lc)), "wellness_tenancy") == 0)
+			return true;
+	return false;
+}
+
 uint64 relations_created = 0;
 
-void IsolationObjectAccess(ObjectAccessType access, Oid class_id, Oid object_id, int sub_id, void *arg) {
-	if (previous_object_access)
-		previous_object_access(access, class_id, object_id, sub_id, arg);
+// Everything but the event that fires most (see IsolationObjectAccess).
+[[gnu::noinline]] void ObjectAccessChecks(ObjectAccessType access, Oid class_id, Oid object_id, int sub_id,
+                                          void *arg) {
 	if (access == OAT_POST_CREATE && class_id == RelationRelationId && sub_id == 0) {
 		relations_created++;
 		NoteRelationCreated(object_id);
@@ -658,10 +687,8 @@ void IsolationObjectAccess(ObjectAccessType access, Oid class_id, Oid object_id,
 		NoteFunctionCreated(object_id);
 	if (access == OAT_POST_CREATE && class_id == LargeObjectRelationId)
 		NoteLargeObjectCreated(object_id);
-	// Built-in functions never live in a tenant schema; this event fires
-	// for every function a plan initialises.
-	if (access == OAT_FUNCTION_EXECUTE && object_id < FirstNormalObjectId)
-		return;
+	if (access == OAT_POST_CREATE && class_id == OperatorRelationId)
+		CheckOperatorFunction(object_id);
 	if (!EnforcementActive())
 		return;
 	switch (access) {
@@ -688,6 +715,7 @@ void IsolationObjectAccess(ObjectAccessType access, Oid class_id, Oid object_id,
 		break;
 	case OAT_FUNCTION_EXECUTE:
 		CheckFunction(object_id);
+		GuardedFunctionInitialised(object_id, InvalidOid); // pg_stat_statements()
 		break;
 	case OAT_POST_CREATE:
 	case OAT_POST_ALTER:
@@ -697,6 +725,28 @@ void IsolationObjectAccess(ObjectAccessType access, Oid class_id, Oid object_id,
 	default:
 		break;
 	}
+}
+
+// OAT_FUNCTION_EXECUTE fires for every function a plan initialises, a dozen
+// times a transaction, and built-in functions never live in a tenant schema:
+// they return here at once, before any of the work above, unless they are
+// guarded (query_guard.hpp: a bitmap probe) or a guarded call waits for its
+// argument's wrapper.
+void IsolationObjectAccess(ObjectAccessType access, Oid class_id, Oid object_id, int sub_id, void *arg) {
+	if (previous_object_access)
+		previous_object_access(access, class_id, object_id, sub_id, arg);
+	if (access == OAT_FUNCTION_EXECUTE) {
+		if (unlikely(OidIsValid(pending_guard_wrapper)))
+			PendingGuardMet(object_id);
+		Oid previous = last_function_initialised;
+		last_function_initialised = object_id;
+		if (object_id < FirstNormalObjectId) {
+			if (unlikely(MaybeGuardedBuiltin(object_id)))
+				GuardedFunctionInitialised(object_id, previous);
+			return;
+		}
+	}
+	ObjectAccessChecks(access, class_id, object_id, sub_id, arg);
 }
 
 // The next ProcessUtility in the chain, or PostgreSQL's own.
@@ -713,8 +763,8 @@ void IsolationProcessUtility(PlannedStmt *pstmt, const char *query_string, bool 
                              ProcessUtilityContext context, ParamListInfo params,
                              QueryEnvironment *query_env, DestReceiver *dest, QueryCompletion *qc) {
 	pstmt = ScopeSessionNames(pstmt);
-	if (IsA(pstmt->utilityStmt, CallStmt) && EnforcementActive())
-		pstmt = GuardCallArguments(pstmt);
+	if (IsA(pstmt->utilityStmt, DropStmt) && IsDropOfThisExtension(reinterpret_cast<DropStmt *>(pstmt->utilityStmt)))
+		DetachGuards();
 	SyncHeldCursors();
 	ForgetFoldedPlans();
 	Node *statement = pstmt->utilityStmt;

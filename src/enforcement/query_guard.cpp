@@ -21,11 +21,13 @@ enum class GuardKind : char {
 	kBackendId,      // arg 0 is a backend number: own only, else NULL
 	kTenantContext,  // refused in tenant context
 	kChannel,        // arg 0 is a notification channel: scoped to the tenant
+	kSessionListing, // pg_cursor(), pg_prepared_statement(): refused in tenant context
 };
 
 struct GuardedFunction {
 	Oid funcid; // hash key
 	GuardKind kind;
+	bool returns_set; // initialised after its arguments (FROM, ProjectSet)
 };
 
 // The wrapper functions of wt_internal, by kind, and the built-ins they
@@ -34,14 +36,18 @@ struct GuardTable {
 	Oid extension_namespace = InvalidOid;
 	Oid registry = InvalidOid;
 	bool usable = false;
-	Oid wrapper[7] = {};
+	Oid wrapper[8] = {};
 	Oid stat_visible = InvalidOid;     // (oid, bool) -> bool
 	Oid stat_ext_visible = InvalidOid; // (oid) -> bool
 	Oid lo_visible = InvalidOid;       // (oid) -> bool
 	Oid context_visible = InvalidOid;  // () -> bool
 	Oid set_tenant_config = InvalidOid; // (text, bool) -> text
 	Oid max_guarded = InvalidOid;      // highest guarded oid (built-ins, pg_stat_statements)
+	Oid support = InvalidOid;          // wt_internal.guard_support(internal)
 	HTAB *functions = nullptr;
+	// The guarded built-ins as a bitmap, for the object-access hook: it
+	// fires for every function a plan or expression initialises.
+	uint64 builtin_bits[FirstNormalObjectId / 64] = {};
 };
 GuardTable guards;
 
@@ -130,8 +136,10 @@ void ResolveGuards() {
 	guards.context_visible = WrapperOid(nsp, "tenant_context_visible", 0, nullptr);
 	Oid set_config_args[] = {TEXTOID, BOOLOID};
 	guards.set_tenant_config = WrapperOid(nsp, "set_tenant_config", 2, set_config_args);
-	for (Oid w : guards.wrapper)
-		if (!OidIsValid(w))
+	Oid internal_arg[] = {INTERNALOID};
+	guards.support = WrapperOid(nsp, "guard_support", 1, internal_arg);
+	for (int k = 0; k < static_cast<int>(GuardKind::kSessionListing); k++)
+		if (!OidIsValid(guards.wrapper[k]))
 			return;
 	if (!OidIsValid(guards.stat_visible) || !OidIsValid(guards.stat_ext_visible) ||
 	    !OidIsValid(guards.lo_visible) || !OidIsValid(guards.context_visible))
@@ -177,11 +185,18 @@ void ResolveGuards() {
 			found = true;
 			kind = GuardKind::kTenantContext;
 		}
+		if (!found && (proc->oid == F_PG_CURSOR || proc->oid == F_PG_PREPARED_STATEMENT)) {
+			found = true;
+			kind = GuardKind::kSessionListing;
+		}
 		if (found) {
 			auto *entry = static_cast<GuardedFunction *>(
 			    hash_search(guards.functions, &proc->oid, HASH_ENTER, nullptr));
 			entry->kind = kind;
+			entry->returns_set = proc->proretset;
 			guards.max_guarded = Max(guards.max_guarded, proc->oid);
+			if (proc->oid < FirstNormalObjectId)
+				guards.builtin_bits[proc->oid / 64] |= UINT64CONST(1) << (proc->oid % 64);
 		}
 	}
 	systable_endscan(scan);
@@ -221,15 +236,20 @@ void AddSecurityQual(RangeTblEntry *rte, Node *qual) {
 	rte->securityQuals = lappend(rte->securityQuals, qual);
 }
 
+bool GuardQuery(Query *query);
+
 // Per range table entry of a query level: the value-bearing catalogs get a
-// security-barrier qual, the session-state listings a refusing one.
+// security-barrier qual; subqueries in FROM (and the queries views expanded
+// into) are query levels of their own.
 void GuardRangeTable(Query *query) {
 	int rti = 0;
 	ListCell *lc;
 	foreach (lc, query->rtable) {
 		rti++;
 		auto *rte = static_cast<RangeTblEntry *>(lfirst(lc));
-		if (rte->rtekind == RTE_RELATION) {
+		if (rte->rtekind == RTE_SUBQUERY && rte->subquery != nullptr) {
+			(void)GuardQuery(rte->subquery);
+		} else if (rte->rtekind == RTE_RELATION && rte->relid < FirstNormalObjectId) {
 			if (rte->relid == StatisticRelationId)
 				AddSecurityQual(rte, reinterpret_cast<Node *>(MakeCall(
 				                         guards.stat_visible, BOOLOID,
@@ -246,141 +266,82 @@ void GuardRangeTable(Query *query) {
 				                         guards.lo_visible, BOOLOID,
 				                         list_make1(RangeVar_(rti, Anum_pg_largeobject_loid, OIDOID)),
 				                         InvalidOid)));
-		} else if (rte->rtekind == RTE_FUNCTION) {
-			ListCell *fc;
-			foreach (fc, rte->functions) {
-				Node *expr = static_cast<RangeTblFunction *>(lfirst(fc))->funcexpr;
-				if (expr == nullptr || !IsA(expr, FuncExpr))
-					continue;
-				Oid funcid = reinterpret_cast<FuncExpr *>(expr)->funcid;
-				if (funcid == F_PG_CURSOR || funcid == F_PG_PREPARED_STATEMENT)
-					AddSecurityQual(rte, reinterpret_cast<Node *>(
-					                         MakeCall(guards.context_visible, BOOLOID, NIL, InvalidOid)));
-			}
 		}
 	}
 }
 
-bool GuardWalker(Node *node, void *context);
+// Finds the query levels inside expressions: sublinks' subqueries.
+bool SubLinkWalker(Node *node, void *context) {
+	if (node == nullptr)
+		return false;
+	if (IsA(node, Query))
+		return GuardQuery(reinterpret_cast<Query *>(node));
+	return expression_tree_walker(node, reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(SubLinkWalker)),
+	                              context);
+}
 
-// The arguments of a call or operator, each walked in turn.
-bool GuardList(List *list, void *context) {
-	check_stack_depth(); // the recursion of expressions goes through here
+// One query level of the planner's input and every level below it: FROM's
+// subqueries, CTEs and, only where the parser saw a sublink, the subqueries
+// inside expressions.  Calls of guarded functions are not looked for here:
+// their support function wraps them wherever PostgreSQL simplifies an
+// expression (GuardedCall, below), so an ordinary statement costs a pass
+// over its range table and nothing more.
+bool GuardQuery(Query *query) {
+	check_stack_depth();
+	GuardRangeTable(query);
 	ListCell *lc;
-	foreach (lc, list)
-		if (GuardWalker(static_cast<Node *>(lfirst(lc)), context))
-			return true;
+	foreach (lc, query->cteList) {
+		auto *cte = static_cast<CommonTableExpr *>(lfirst(lc));
+		if (cte->ctequery != nullptr && IsA(cte->ctequery, Query))
+			(void)GuardQuery(reinterpret_cast<Query *>(cte->ctequery));
+	}
+	if (query->hasSubLinks)
+		(void)query_tree_walker(query, reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(SubLinkWalker)),
+		                        nullptr, QTW_IGNORE_RT_SUBQUERIES | QTW_IGNORE_CTE_SUBQUERIES | QTW_IGNORE_JOINALIASES);
 	return false;
 }
 
 // set_config('wellness_tenancy.tenant', value, is_local), the setting's name
 // a constant, becomes wt_internal.set_tenant_config(value, is_local): the
 // same setting, and search_path follows the tenant as after SET.
-void FollowTenantSetConfig(FuncExpr *call) {
+Node *FollowTenantSetConfig(const FuncExpr *call) {
 	if (!OidIsValid(guards.set_tenant_config) || list_length(call->args) != 3)
-		return;
+		return nullptr;
 	auto *name = static_cast<Node *>(linitial(call->args));
 	if (!IsA(name, Const) || reinterpret_cast<Const *>(name)->constisnull)
-		return;
+		return nullptr;
 	char *setting = TextDatumGetCString(reinterpret_cast<Const *>(name)->constvalue);
 	if (pg_strcasecmp(setting, "wellness_tenancy.tenant") != 0)
-		return;
-	call->funcid = guards.set_tenant_config;
-	call->args = list_make2(lsecond(call->args), lthird(call->args));
+		return nullptr;
+	return reinterpret_cast<Node *>(MakeCall(guards.set_tenant_config, call->funcresulttype,
+	                                         list_make2(lsecond(call->args), lthird(call->args)),
+	                                         call->funccollid));
 }
 
-// A call of a guarded function gets its first argument wrapped.
-void GuardCall(FuncExpr *call, void *context) {
+// The call with its first argument wrapped in the guard of its kind, or
+// nullptr when it needs none (already wrapped, no argument, not guarded).
+Node *GuardedCall(const FuncExpr *call) {
 	if (call->funcid == F_SET_CONFIG)
-		FollowTenantSetConfig(call);
-	// pg_cursor() and pg_prepared_statement() outside FROM: the query
-	// level gets the refusing qual (evaluated once, before any row).
-	if ((call->funcid == F_PG_CURSOR || call->funcid == F_PG_PREPARED_STATEMENT) && context != nullptr)
-		*static_cast<bool *>(context) = true;
-	// Most calls are of functions above every guarded oid (user functions)
-	// or not in the table: one compare, then one probe.
+		return FollowTenantSetConfig(call);
 	if (call->args == NIL || call->funcid > guards.max_guarded)
-		return;
+		return nullptr;
 	auto *guarded = static_cast<GuardedFunction *>(hash_search(guards.functions, &call->funcid, HASH_FIND, nullptr));
-	if (guarded == nullptr)
-		return;
+	if (guarded == nullptr || guarded->kind == GuardKind::kSessionListing)
+		return nullptr;
 	Node *arg = static_cast<Node *>(linitial(call->args));
 	Oid wrapper = guards.wrapper[static_cast<int>(guarded->kind)];
-	// Already wrapped (a query planned twice)?
-	if (!(IsA(arg, FuncExpr) && reinterpret_cast<FuncExpr *>(arg)->funcid == wrapper))
-		linitial(call->args) = MakeCall(wrapper, exprType(arg), list_make1(arg), exprCollation(arg));
-}
-
-// Every query level of the planner's input (sublinks, CTEs, subqueries in
-// FROM, the queries views expanded into): its range table and every call.
-// The node kinds that make up most of an ordinary query (lists, target
-// entries, operators, calls, boolean and coercion nodes) are walked here
-// directly; the rest through PostgreSQL's generic walker, which reaches
-// every subexpression of every kind.
-bool GuardWalker(Node *node, void *context) {
-	if (node == nullptr)
-		return false;
-	switch (nodeTag(node)) {
-	case T_Var:
-	case T_Const:
-	case T_Param:
-	case T_RangeTblRef:
-	case T_CaseTestExpr:
-	case T_SetToDefault:
-		return false;
-	case T_List:
-		return GuardList(reinterpret_cast<List *>(node), context);
-	case T_TargetEntry:
-		return GuardWalker(reinterpret_cast<Node *>(reinterpret_cast<TargetEntry *>(node)->expr), context);
-	case T_OpExpr:
-	case T_DistinctExpr:
-	case T_NullIfExpr:
-		return GuardList(reinterpret_cast<OpExpr *>(node)->args, context);
-	case T_BoolExpr:
-		return GuardList(reinterpret_cast<BoolExpr *>(node)->args, context);
-	case T_RelabelType:
-		return GuardWalker(reinterpret_cast<Node *>(reinterpret_cast<RelabelType *>(node)->arg), context);
-	case T_FromExpr: {
-		auto *from = reinterpret_cast<FromExpr *>(node);
-		return GuardList(from->fromlist, context) || GuardWalker(from->quals, context);
-	}
-	case T_JoinExpr: {
-		auto *join = reinterpret_cast<JoinExpr *>(node);
-		return GuardWalker(join->larg, context) || GuardWalker(join->rarg, context) ||
-		       GuardWalker(join->quals, context);
-	}
-	case T_FuncExpr: {
-		auto *call = reinterpret_cast<FuncExpr *>(node);
-		GuardCall(call, context);
-		return GuardList(call->args, context);
-	}
-	case T_Query: {
-		check_stack_depth();
-		auto *query = reinterpret_cast<Query *>(node);
-		GuardRangeTable(query);
-		// Join alias lists only repeat Vars of the joined relations.  The
-		// flag of this query level says whether a session listing is called
-		// anywhere in its expressions (the target list, say).
-		bool lists_session = false;
-		bool result = query_tree_walker(
-		    query, reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(GuardWalker)), &lists_session,
-		    QTW_IGNORE_JOINALIASES);
-		if (lists_session && query->jointree != nullptr)
-			query->jointree->quals = reinterpret_cast<Node *>(make_and_qual(
-			    query->jointree->quals,
-			    reinterpret_cast<Node *>(MakeCall(guards.context_visible, BOOLOID, NIL, InvalidOid))));
-		return result;
-	}
-	default:
-		break;
-	}
-	return expression_tree_walker(node, reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(GuardWalker)),
-	                              context);
+	if (IsA(arg, FuncExpr) && reinterpret_cast<FuncExpr *>(arg)->funcid == wrapper)
+		return nullptr;
+	FuncExpr *result = makeNode(FuncExpr);
+	*result = *call;
+	result->args = list_copy(call->args);
+	linitial(result->args) = MakeCall(wrapper, exprType(arg), list_make1(arg), exprCollation(arg));
+	return reinterpret_cast<Node *>(result);
 }
 
 PlannedStmt *GuardPlanner(Query *parse, const char *query_string, int cursor_options, ParamListInfo params) {
 	if (IsTransactionState() && RegistryInstalled() && EnsureGuards())
-		(void)GuardWalker(reinterpret_cast<Node *>(parse), nullptr);
+		(void)GuardQuery(parse);
 	if (previous_planner != nullptr)
 		return previous_planner(parse, query_string, cursor_options, params);
 	return standard_planner(parse, query_string, cursor_options, params);
@@ -481,20 +442,164 @@ bool LargeObjectReachable(Oid loid) {
 	pg_unreachable();
 }
 
+[[noreturn]] void RefuseUnguardedCall(Oid funcid) {
+	ereport(ERROR,
+	        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+	         errmsg("%s is called where its argument cannot be checked in tenant context",
+	                format_procedure(funcid)),
+	         errdetail("Its calls are checked where PostgreSQL prepares an expression; this one was reached "
+	                   "another way (an operator in ANY/ALL, an aggregate, or a plan made before the guards "
+	                   "were attached)."),
+	         errhint("Call the function directly, or work without a tenant set.  After pg_upgrade, a superuser "
+	                 "runs SELECT wt_internal.attach_guards(true) in each database.")));
+	pg_unreachable();
+}
+
+// The guarded functions' rows in pg_proc, for attach_guards.
+List *GuardedBuiltins() {
+	List *result = NIL;
+	HASH_SEQ_STATUS status;
+	hash_seq_init(&status, guards.functions);
+	while (auto *entry = static_cast<GuardedFunction *>(hash_seq_search(&status)))
+		if (entry->funcid < FirstNormalObjectId && entry->kind != GuardKind::kSessionListing)
+			result = lappend_oid(result, entry->funcid);
+	result = lappend_oid(result, F_SET_CONFIG);
+	list_sort(result, list_oid_cmp);
+	return result;
+}
+
+// Points the support function of every guarded built-in at
+// wt_internal.guard_support (attach) or at none (detach), recording the
+// dependency as ALTER FUNCTION ... SUPPORT would: the extension cannot be
+// dropped while a built-in still names its function.
+void SetGuardSupport(bool attach) {
+	// Resolved afresh: within CREATE EXTENSION the guards may have been
+	// resolved before guard_support existed.
+	if (guards.functions != nullptr)
+		hash_destroy(guards.functions);
+	ResolveGuards();
+	if (!guards.usable || !OidIsValid(guards.support))
+		ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+		                errmsg("the guards of wellness_tenancy are not installed in this database"),
+		                errhint("ALTER EXTENSION wellness_tenancy UPDATE.")));
+	List *functions = GuardedBuiltins();
+	Relation rel = table_open(ProcedureRelationId, RowExclusiveLock);
+	ListCell *lc;
+	foreach (lc, functions) {
+		Oid funcid = lfirst_oid(lc);
+		HeapTuple tuple = SearchSysCacheCopy1(PROCOID, ObjectIdGetDatum(funcid));
+		if (!HeapTupleIsValid(tuple))
+			continue;
+		auto *form = reinterpret_cast<Form_pg_proc>(GETSTRUCT(tuple));
+		Oid want = attach ? guards.support : InvalidOid;
+		// A support function of PostgreSQL's own is left alone: the
+		// object-access hook then refuses the function's calls in tenant
+		// context, which is safe.
+		if (form->prosupport == want || (OidIsValid(form->prosupport) && form->prosupport != guards.support)) {
+			heap_freetuple(tuple);
+			continue;
+		}
+		ObjectAddress function, support;
+		ObjectAddressSet(function, ProcedureRelationId, funcid);
+		ObjectAddressSet(support, ProcedureRelationId, guards.support);
+		if (attach)
+			recordDependencyOn(&function, &support, DEPENDENCY_NORMAL);
+		else
+			(void)deleteDependencyRecordsForSpecific(ProcedureRelationId, funcid, DEPENDENCY_NORMAL,
+			                                         ProcedureRelationId, guards.support);
+		form->prosupport = want;
+		CatalogTupleUpdate(rel, &tuple->t_self, tuple);
+		heap_freetuple(tuple);
+	}
+	table_close(rel, RowExclusiveLock);
+	CommandCounterIncrement();
+}
+
 } // namespace
+
+Oid pending_guard_wrapper = InvalidOid;
+Oid last_function_initialised = InvalidOid;
+namespace {
+Oid pending_guard_function = InvalidOid;
+} // namespace
+
+bool MaybeGuardedBuiltin(Oid funcid) {
+	return !guards.usable || (guards.builtin_bits[funcid / 64] & (UINT64CONST(1) << (funcid % 64))) != 0;
+}
+
+void GuardedFunctionInitialised(Oid funcid, Oid previous) {
+	if (!EnforcementActive() || !IsTransactionState() || !EnsureGuards())
+		return;
+	if (funcid > guards.max_guarded)
+		return;
+	auto *guarded = static_cast<GuardedFunction *>(hash_search(guards.functions, &funcid, HASH_FIND, nullptr));
+	if (guarded == nullptr)
+		return;
+	switch (guarded->kind) {
+	case GuardKind::kTenantContext:
+		if (TenantContextInForce())
+			ReportTenantContextOnly(format_procedure(funcid));
+		break;
+	case GuardKind::kSessionListing:
+		if (TenantContextInForce())
+			ReportTenantContextOnly("listing this session's cursors or prepared statements");
+		break;
+	default:
+		if (guarded->returns_set) {
+			// A set-returning function is initialised after its arguments
+			// (ExecInitTableFunctionResult, ExecInitFunctionResultSet): its
+			// wrapper is the function initialised just before.  (A wrapper
+			// whose own argument calls a function is refused: safe.)
+			if (previous != guards.wrapper[static_cast<int>(guarded->kind)])
+				RefuseUnguardedCall(funcid);
+			break;
+		}
+		// The wrapper of its first argument is the next function
+		// initialised: ExecInitFunc runs this hook, then initialises the
+		// arguments in order.
+		pending_guard_wrapper = guards.wrapper[static_cast<int>(guarded->kind)];
+		pending_guard_function = funcid;
+		break;
+	}
+}
+
+void PendingGuardMet(Oid funcid) {
+	Oid function = pending_guard_function;
+	bool met = funcid == pending_guard_wrapper;
+	pending_guard_wrapper = InvalidOid;
+	pending_guard_function = InvalidOid;
+	if (!met)
+		RefuseUnguardedCall(function);
+}
+
+void CheckNoPendingGuard() {
+	if (OidIsValid(pending_guard_wrapper))
+		PendingGuardMet(InvalidOid);
+}
+
+void ForgetPendingGuard() {
+	pending_guard_wrapper = InvalidOid;
+	pending_guard_function = InvalidOid;
+}
+
+bool IsGuardedBuiltin(Oid funcid) {
+	if (funcid >= FirstNormalObjectId || !IsTransactionState() || !RegistryInstalled() || !EnsureGuards())
+		return false;
+	return (guards.builtin_bits[funcid / 64] & (UINT64CONST(1) << (funcid % 64))) != 0 || funcid == F_SET_CONFIG;
+}
+
+void DetachGuards() {
+	if (IsTransactionState() && RegistryInstalled() && EnsureGuards() && OidIsValid(guards.support))
+		SetGuardSupport(false);
+}
+
+extern "C" Datum wt_guard_support_impl(PG_FUNCTION_ARGS);
 
 void InstallQueryGuard() {
 	previous_planner = planner_hook;
 	planner_hook = GuardPlanner;
-}
-
-PlannedStmt *GuardCallArguments(PlannedStmt *pstmt) {
-	auto *call = reinterpret_cast<CallStmt *>(pstmt->utilityStmt);
-	if (call->funcexpr == nullptr || !IsTransactionState() || !RegistryInstalled() || !EnsureGuards())
-		return pstmt;
-	PlannedStmt *copy = static_cast<PlannedStmt *>(copyObjectImpl(pstmt));
-	(void)GuardWalker(reinterpret_cast<Node *>(reinterpret_cast<CallStmt *>(copy->utilityStmt)->funcexpr), nullptr);
-	return copy;
+	*reinterpret_cast<PGFunction *>(find_rendezvous_variable("wellness_tenancy.guard_support")) =
+	    wt_guard_support_impl;
 }
 
 void CheckUnplannedRawExpression(Node *expression, const char *where) {
@@ -534,6 +639,36 @@ void NoteLargeObjectCreated(Oid loid) {
 using namespace wellness_tenancy;
 
 extern "C" {
+
+// wt_internal.guard_support(internal) -> internal: the planner support
+// function of every guarded built-in.  PostgreSQL asks it to simplify each
+// call wherever it prepares an expression -- the planner, and also
+// constraints, defaults, ALTER TABLE ... USING, trigger WHEN clauses, COPY,
+// CALL and EXECUTE, which are prepared without the planner -- and it answers
+// with the call's first argument wrapped in the guard of its kind.
+// (Called through the library wellness_tenancy_guard, which loads in any
+// server: see src/pg/guard_library/wellness_tenancy_guard.cpp.)
+Datum wt_guard_support_impl(PG_FUNCTION_ARGS);
+Datum wt_guard_support_impl(PG_FUNCTION_ARGS) {
+	Node *request = reinterpret_cast<Node *>(PG_GETARG_POINTER(0));
+	if (!IsA(request, SupportRequestSimplify) || !IsTransactionState() || !RegistryInstalled() || !EnsureGuards())
+		PG_RETURN_POINTER(nullptr);
+	PG_RETURN_POINTER(GuardedCall(reinterpret_cast<SupportRequestSimplify *>(request)->fcall));
+}
+
+// wt_internal.attach_guards(attach bool) -> void: attaches guard_support to
+// the guarded built-ins of this database (the 1.2 script does; pg_upgrade
+// does not carry it over) or detaches it (DROP EXTENSION does first).
+PG_FUNCTION_INFO_V1(wt_attach_guards);
+Datum wt_attach_guards(PG_FUNCTION_ARGS) {
+	if (!superuser())
+		ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+		                errmsg("only superusers may attach or detach the guards of built-in functions"),
+		                errdetail("It changes rows of pg_proc for built-in functions."),
+		                errhint("Run it as a superuser.")));
+	SetGuardSupport(PG_GETARG_BOOL(0));
+	PG_RETURN_VOID();
+}
 
 // wt_internal.relation_guard(oid) -> oid: the relation argument of nextval,
 // currval and setval; refused like naming the relation.

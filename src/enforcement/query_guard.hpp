@@ -1,7 +1,7 @@
 // QueryGuard: data that reaches a session through the catalogs and built-in
 // functions rather than through a tenant's relations.
 //
-// A planner hook walks every query once (all levels) and
+// Two mechanisms.  A planner hook walks every query level's range table and
 //  * adds security-barrier quals (as row-level security does) to the
 //    catalogs that hold column values: pg_statistic, pg_statistic_ext_data
 //    (planner statistics: most common values, histograms) and pg_largeobject;
@@ -29,10 +29,46 @@ namespace wellness_tenancy {
 // Installs the planner hook; called once from _PG_init.
 void InstallQueryGuard();
 
-// CALL: its arguments are evaluated without the planner, so they get the
-// wrappers here (on a copy of the statement, returned).  ProcessUtility,
-// while enforcement is active.
-PlannedStmt *GuardCallArguments(PlannedStmt *pstmt);
+// --- calls of guarded functions outside what the support function saw ---
+//
+// OAT_FUNCTION_EXECUTE fires for every function an expression initialises.
+// A guarded built-in whose call went through the support function has its
+// argument's wrapper as the very next function initialised; any other call
+// (an operator under ANY/ALL, an aggregate's transition or final function, a
+// plan made before the guards were attached) is refused before it can run:
+// at the next function initialised, or at the start of the plan's run.
+
+// The wrapper the next function initialised must be (InvalidOid: none).
+extern Oid pending_guard_wrapper;
+
+// Could the built-in (funcid < FirstNormalObjectId) be guarded?  A bitmap
+// probe; true too while the guards are not resolved yet.
+bool MaybeGuardedBuiltin(Oid funcid);
+
+// A guarded function is being initialised (previous: the function
+// initialised just before): refuse it (functions refused in tenant context),
+// check that its wrapper came just before (set-returning functions, whose
+// arguments are initialised first) or expect its wrapper next.  Only while
+// enforcing.
+void GuardedFunctionInitialised(Oid funcid, Oid previous);
+
+// The function the object-access hook saw initialised last.
+extern Oid last_function_initialised;
+
+// The function initialised after a guarded one: its wrapper, or a refusal.
+void PendingGuardMet(Oid funcid);
+
+// Refuses a guarded call still waiting for its wrapper (executor start and
+// run); ForgetPendingGuard at the end of a (sub)transaction that failed.
+void CheckNoPendingGuard();
+void ForgetPendingGuard();
+
+// Is funcid a built-in whose calls the support function guards?  (For
+// operators and aggregates, which must not be built on one.)
+bool IsGuardedBuiltin(Oid funcid);
+
+// DROP EXTENSION: the built-ins' support function goes first.
+void DetachGuards();
 
 // In tenant context: an expression PostgreSQL evaluates without planning it
 // and still a raw parse tree (COPY FROM's WHERE, EXECUTE's parameters) may
