@@ -727,26 +727,41 @@ uint64 relations_created = 0;
 	}
 }
 
+// Every event but a built-in function initialised with no guard involved.
+[[gnu::noinline]] void ObjectAccessSlowPath(ObjectAccessType access, Oid class_id, Oid object_id, int sub_id,
+                                            void *arg) {
+	if (previous_object_access)
+		previous_object_access(access, class_id, object_id, sub_id, arg);
+	if (access == OAT_FUNCTION_EXECUTE) {
+		if (OidIsValid(pending_guard_wrapper))
+			PendingGuardMet(object_id);
+		Oid previous = last_function_initialised;
+		last_function_initialised = object_id;
+		if (object_id < FirstNormalObjectId) {
+			if (MaybeGuardedBuiltin(object_id))
+				GuardedFunctionInitialised(object_id, previous);
+			return;
+		}
+	}
+	ObjectAccessChecks(access, class_id, object_id, sub_id, arg);
+}
+
 // OAT_FUNCTION_EXECUTE fires for every function a plan initialises, a dozen
 // times a transaction, and built-in functions never live in a tenant schema:
 // they return here at once, before any of the work above, unless they are
 // guarded (query_guard.hpp: a bitmap probe) or a guarded call waits for its
 // argument's wrapper.
 void IsolationObjectAccess(ObjectAccessType access, Oid class_id, Oid object_id, int sub_id, void *arg) {
-	if (previous_object_access)
-		previous_object_access(access, class_id, object_id, sub_id, arg);
-	if (access == OAT_FUNCTION_EXECUTE) {
-		if (unlikely(OidIsValid(pending_guard_wrapper)))
-			PendingGuardMet(object_id);
-		Oid previous = last_function_initialised;
+	if (access == OAT_FUNCTION_EXECUTE && object_id < FirstNormalObjectId &&
+	    likely(!OidIsValid(pending_guard_wrapper)) && likely(!MaybeGuardedBuiltin(object_id))) {
+		// The common case, with nothing to save for a call of ours: the
+		// previous hook (if any) is the only call, a tail call.
 		last_function_initialised = object_id;
-		if (object_id < FirstNormalObjectId) {
-			if (unlikely(MaybeGuardedBuiltin(object_id)))
-				GuardedFunctionInitialised(object_id, previous);
-			return;
-		}
+		if (previous_object_access)
+			previous_object_access(access, class_id, object_id, sub_id, arg);
+		return;
 	}
-	ObjectAccessChecks(access, class_id, object_id, sub_id, arg);
+	ObjectAccessSlowPath(access, class_id, object_id, sub_id, arg);
 }
 
 // The next ProcessUtility in the chain, or PostgreSQL's own.
@@ -759,9 +774,12 @@ void RunProcessUtility(PlannedStmt *pstmt, const char *query_string, bool read_o
 		standard_ProcessUtility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
 }
 
-void IsolationProcessUtility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
-                             ProcessUtilityContext context, ParamListInfo params,
-                             QueryEnvironment *query_env, DestReceiver *dest, QueryCompletion *qc) {
+// Every utility statement but a transaction's own begin and end: names
+// scoped to the tenant, settings, prepared statements and cursors, the
+// checks of utility_checks.cpp, per-tenant plans.
+[[gnu::noinline]] void ProcessUtilityChecked(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
+                                             ProcessUtilityContext context, ParamListInfo params,
+                                             QueryEnvironment *query_env, DestReceiver *dest, QueryCompletion *qc) {
 	pstmt = ScopeSessionNames(pstmt);
 	if (IsA(pstmt->utilityStmt, DropStmt) && IsDropOfThisExtension(reinterpret_cast<DropStmt *>(pstmt->utilityStmt)))
 		DetachGuards();
@@ -803,6 +821,37 @@ void IsolationProcessUtility(PlannedStmt *pstmt, const char *query_string, bool 
 		FollowTenantWithSearchPath(reinterpret_cast<VariableSetStmt *>(statement));
 	else if (IsA(statement, PrepareStmt))
 		NotePreparedStatement(reinterpret_cast<PrepareStmt *>(statement));
+}
+
+// BEGIN, START TRANSACTION, COMMIT, END, ROLLBACK, ABORT: no name to scope,
+// no setting, nothing the checks look at (PREPARE TRANSACTION and the
+// prepared-transaction commands carry a name: the long way).
+bool IsPlainTransactionControl(const Node *statement) {
+	if (!IsA(statement, TransactionStmt))
+		return false;
+	switch (reinterpret_cast<const TransactionStmt *>(statement)->kind) {
+	case TRANS_STMT_BEGIN:
+	case TRANS_STMT_START:
+	case TRANS_STMT_COMMIT:
+	case TRANS_STMT_ROLLBACK:
+		return true;
+	default:
+		return false;
+	}
+}
+
+// Two of every transaction's utility statements are its BEGIN and COMMIT:
+// they only need the statement-start work (held cursors, folded plans).
+void IsolationProcessUtility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
+                             ProcessUtilityContext context, ParamListInfo params,
+                             QueryEnvironment *query_env, DestReceiver *dest, QueryCompletion *qc) {
+	if (IsPlainTransactionControl(pstmt->utilityStmt)) {
+		SyncHeldCursors();
+		ForgetFoldedPlans();
+		RunProcessUtility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+		return;
+	}
+	ProcessUtilityChecked(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
 }
 
 } // namespace

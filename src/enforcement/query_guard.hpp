@@ -71,8 +71,9 @@ bool IsGuardedBuiltin(Oid funcid);
 void DetachGuards();
 
 // In tenant context: an expression PostgreSQL evaluates without planning it
-// and still a raw parse tree (COPY FROM's WHERE, EXECUTE's parameters) may
-// not call a function named like a guarded one (42501; `where` names it).
+// and still a raw parse tree (COPY FROM's WHERE) may not call a function
+// named like a guarded one (42501; `where` names it).  A second line of
+// defence: the support function wraps those calls too.
 void CheckUnplannedRawExpression(Node *expression, const char *where);
 
 // COPY FROM in tenant context: the column defaults of the target relation

@@ -36,6 +36,7 @@ HTAB *prepared_statements = nullptr;
 // no lookup per EXECUTE.  Tags of no tenant never refuse and do not count.
 char tagged_tenant[NAMEDATALEN] = "";
 bool tagged_tenants_mixed = false;
+bool untagged_prepared = false; // a statement was prepared with no tenant in force
 
 // wellness_tenancy.shared_prepared_statements
 bool shared_prepared_statements = false;
@@ -231,6 +232,8 @@ void NotePreparedStatement(const PrepareStmt *stmt) {
 	if (entry == nullptr)
 		return;
 	const char *tenant = CurrentTenantName();
+	if (tenant[0] == '\0')
+		untagged_prepared = true;
 	if (prepared_statements == nullptr) {
 		if (tenant[0] == '\0')
 			return; // nothing tagged yet, and nothing to tag
@@ -270,6 +273,11 @@ void CheckExecuteStmt(const ExecuteStmt *stmt) {
 }
 
 } // namespace
+
+bool PreparedStatementsAllOf(const char *tenant) {
+	return !untagged_prepared && !tagged_tenants_mixed && tagged_tenant[0] != '\0' &&
+	       strcmp(tagged_tenant, tenant) == 0;
+}
 
 void CheckPreparedStatementUse(Node *statement) {
 	if (prepared_statements == nullptr || shared_prepared_statements || tagged_tenant[0] == '\0')

@@ -52,6 +52,10 @@ void DefineSessionObjectSettings();
 // prepared statement tagged with another tenant.
 void CheckPreparedStatementUse(Node *statement);
 
+// Was every SQL prepared statement of this session prepared under this
+// tenant?  (Then their plans fit it: tenant_plans has nothing to swap.)
+bool PreparedStatementsAllOf(const char *tenant);
+
 // ProcessUtility, after PREPARE succeeded: tags the statement.
 void NotePreparedStatement(const PrepareStmt *stmt);
 

@@ -1,5 +1,6 @@
 // TenantPlans: see tenant_plans.hpp.
 #include "tenant_plans.hpp"
+#include "session_objects.hpp"
 
 #include "tenant_context.hpp"
 
@@ -107,6 +108,10 @@ void BeginTenantPlan(Node *statement, TenantPlanSwap *swap) {
 		return;
 	const char *tenant = CurrentTenantName();
 	if (tenant[0] == '\0' || strlen(tenant) >= NAMEDATALEN)
+		return;
+	// Every statement was prepared in this tenant's context (a session
+	// pinned to its tenant): each is analysed for it already.
+	if (PreparedStatementsAllOf(tenant))
 		return;
 	PreparedStatement *prepared = FetchPreparedStatement(execute->name, false);
 	if (prepared == nullptr || !prepared->from_sql || prepared->plansource->is_oneshot ||

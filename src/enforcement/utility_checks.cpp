@@ -154,23 +154,6 @@ void CheckUtilityStatement(Node *statement) {
 		}
 		break;
 	}
-	case T_ExecuteStmt:
-		// EXECUTE's parameters are evaluated without the planner too.
-		if (TenantContextInForce())
-			CheckUnplannedRawExpression(reinterpret_cast<Node *>(reinterpret_cast<ExecuteStmt *>(statement)->params),
-			                            "a parameter of EXECUTE");
-		break;
-	case T_ExplainStmt:
-	case T_CreateTableAsStmt: {
-		// EXPLAIN EXECUTE, CREATE TABLE AS EXECUTE: the same parameters.
-		Node *query = IsA(statement, ExplainStmt) ? reinterpret_cast<ExplainStmt *>(statement)->query
-		                                          : reinterpret_cast<CreateTableAsStmt *>(statement)->query;
-		if (query != nullptr && IsA(query, Query))
-			query = reinterpret_cast<Query *>(query)->utilityStmt;
-		if (query != nullptr && IsA(query, ExecuteStmt))
-			CheckUtilityStatement(query);
-		break;
-	}
 	case T_CopyStmt: {
 		// COPY of a table reads it without the planner, so the query guard's
 		// quals on the value-bearing catalogs do not apply.
