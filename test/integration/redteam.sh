@@ -276,7 +276,7 @@ pass "pg_views and pg_get_viewdef in tenant context"
 echo "== 18. guarded built-ins outside the planner"
 # PostgreSQL prepares some expressions without the planner: a CHECK
 # constraint, a domain's CHECK, a trigger's WHEN, ALTER TABLE ... ALTER TYPE
-# ... USING and a volatile ADD COLUMN ... DEFAULT.  The guarded built-ins'
+# ... USING, a volatile ADD COLUMN ... DEFAULT, a partition bound.  The guarded built-ins'
 # planner support function wraps their first argument there too; a call that
 # bypasses it (an aggregate's final function) is refused when it is prepared,
 # and an operator over a guarded built-in cannot be made.  Temporary objects
@@ -297,6 +297,7 @@ gprobe "domain CHECK in pg_temp reading b's large object" "CREATE DOMAIN pg_temp
 gprobe "trigger WHEN on a temporary table reading b's large object" "CREATE TEMP TABLE tw (x oid); CREATE FUNCTION pg_temp.tf() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'; CREATE TRIGGER tr BEFORE INSERT ON tw FOR EACH ROW WHEN (set_config('x.leak', convert_from(lo_get(NEW.x), 'UTF8'), false) IS NOT NULL) EXECUTE FUNCTION pg_temp.tf(); INSERT INTO tw VALUES (424242); SELECT current_setting('x.leak', true)"
 gprobe "ALTER TABLE ... ALTER TYPE ... USING lo_get" "CREATE TEMP TABLE tu (x oid); INSERT INTO tu VALUES (424242); ALTER TABLE tu ALTER COLUMN x TYPE text USING convert_from(lo_get(x), 'UTF8'); SELECT x FROM tu"
 gprobe "ALTER TABLE ... ADD COLUMN ... DEFAULT lo_get (volatile)" "CREATE TEMP TABLE td (x oid); INSERT INTO td VALUES (1); ALTER TABLE td ADD COLUMN y text DEFAULT convert_from(lo_get(424242), 'UTF8'); SELECT y FROM td"
+gprobe "partition bound computed from lo_get" "CREATE TEMP TABLE pb (x text) PARTITION BY LIST (x); CREATE TEMP TABLE pb1 PARTITION OF pb FOR VALUES IN (convert_from(lo_get(424242), 'UTF8')); SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE relname = 'pb1'"
 # nextval(b.sq) by its OID in a CHECK: refused, and b's sequence did not move
 # (read as a DBA before and after; the control then advances it).
 before=$(su -c "SELECT last_value FROM b.sq")
