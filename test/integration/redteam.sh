@@ -273,6 +273,75 @@ out=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "SELECT n F
 grep -q 'may not reach' <<<"$out" || fail "b's view itself was readable: $out"
 pass "pg_views and pg_get_viewdef in tenant context"
 
+echo "== 18. guarded built-ins outside the planner"
+# PostgreSQL prepares some expressions without the planner: a CHECK
+# constraint, a domain's CHECK, a trigger's WHEN, ALTER TABLE ... ALTER TYPE
+# ... USING, a volatile ADD COLUMN ... DEFAULT, a partition bound.  The guarded built-ins'
+# planner support function wraps their first argument there too; a call that
+# bypasses it (an aggregate's final function) is refused when it is prepared,
+# and an operator over a guarded built-in cannot be made.  Temporary objects
+# are tagged with their tenant (class 9), so every probe creates its own in
+# the same session; set_config() carries a value out of a constraint.
+# gprobe LABEL SQL: like probe, and tenant a's statement must fail with 42501.
+gprobe() {
+	local out ctl
+	out=$(app -v VERBOSITY=verbose -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "$2" -c "COMMIT")
+	no_leak "$1" "$out"
+	grep -q 'ERROR:  42501' <<<"$out" || fail "$1 not refused with 42501: $(head -c 300 <<<"$out")"
+	ctl=$(su -c "$2")
+	grep -Eq "$mark" <<<"$ctl" || fail "$1: control does not reach the data, so the probe proves nothing: $(head -c 300 <<<"$ctl")"
+	pass "$1: $(grep -m1 ERROR <<<"$out" | head -c 120)"
+}
+gprobe "CHECK constraint of a temporary table reading b's large object" "CREATE TEMP TABLE ck (x oid CHECK (set_config('x.leak', convert_from(lo_get(x), 'UTF8'), false) IS NOT NULL)); INSERT INTO ck VALUES (424242); SELECT current_setting('x.leak', true)"
+gprobe "domain CHECK in pg_temp reading b's large object" "CREATE DOMAIN pg_temp.d AS oid CHECK (set_config('x.leak', convert_from(lo_get(VALUE), 'UTF8'), false) IS NOT NULL); SELECT 424242::oid::pg_temp.d; SELECT current_setting('x.leak', true)"
+gprobe "trigger WHEN on a temporary table reading b's large object" "CREATE TEMP TABLE tw (x oid); CREATE FUNCTION pg_temp.tf() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'; CREATE TRIGGER tr BEFORE INSERT ON tw FOR EACH ROW WHEN (set_config('x.leak', convert_from(lo_get(NEW.x), 'UTF8'), false) IS NOT NULL) EXECUTE FUNCTION pg_temp.tf(); INSERT INTO tw VALUES (424242); SELECT current_setting('x.leak', true)"
+gprobe "ALTER TABLE ... ALTER TYPE ... USING lo_get" "CREATE TEMP TABLE tu (x oid); INSERT INTO tu VALUES (424242); ALTER TABLE tu ALTER COLUMN x TYPE text USING convert_from(lo_get(x), 'UTF8'); SELECT x FROM tu"
+gprobe "ALTER TABLE ... ADD COLUMN ... DEFAULT lo_get (volatile)" "CREATE TEMP TABLE td (x oid); INSERT INTO td VALUES (1); ALTER TABLE td ADD COLUMN y text DEFAULT convert_from(lo_get(424242), 'UTF8'); SELECT y FROM td"
+gprobe "partition bound computed from lo_get" "CREATE TEMP TABLE pb (x text) PARTITION BY LIST (x); CREATE TEMP TABLE pb1 PARTITION OF pb FOR VALUES IN (convert_from(lo_get(424242), 'UTF8')); SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE relname = 'pb1'"
+# nextval(b.sq) by its OID in a CHECK: refused, and b's sequence did not move
+# (read as a DBA before and after; the control then advances it).
+before=$(su -c "SELECT last_value FROM b.sq")
+out=$(app -v VERBOSITY=verbose -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "CREATE TEMP TABLE cn (x oid CHECK (set_config('x.leak', nextval(x)::text, false) IS NOT NULL)); INSERT INTO cn SELECT c.oid FROM pg_class c WHERE relname = 'sq'; SELECT current_setting('x.leak', true)" -c "COMMIT")
+no_leak "CHECK constraint calling nextval(b.sq's OID)" "$out"
+grep -q 'ERROR:  42501' <<<"$out" || fail "CHECK constraint calling nextval(b.sq's OID) not refused with 42501: $out"
+[ "$(su -c "SELECT last_value FROM b.sq")" = "$before" ] || fail "a CHECK constraint under tenant a advanced b's sequence ($before -> $(su -c "SELECT last_value FROM b.sq"))"
+ctl=$(su -c "CREATE TEMP TABLE cn (x oid CHECK (set_config('x.leak', nextval(x)::text, false) IS NOT NULL)); INSERT INTO cn SELECT c.oid FROM pg_class c WHERE relname = 'sq'; SELECT current_setting('x.leak', true)")
+grep -q '^7770' <<<"$ctl" || fail "control: a CHECK constraint without a tenant does not advance b's sequence: $ctl"
+[ "$(su -c "SELECT last_value FROM b.sq")" != "$before" ] || fail "control: b's sequence did not move"
+pass "CHECK constraint calling nextval(b.sq's OID), b.sq stays at $before: $(grep -m1 ERROR <<<"$out" | head -c 120)"
+# An aggregate's final function is called without an expression to wrap:
+# refused when the aggregate is initialised.  The control (a DBA, no tenant)
+# runs the very same statement.
+gprobe "aggregate with FINALFUNC = lo_get" "CREATE AGGREGATE pg_temp.agg(oid) (SFUNC = oidlarger, STYPE = oid, FINALFUNC = lo_get); SELECT convert_from(pg_temp.agg(x), 'UTF8') FROM (VALUES (424242::oid)) v(x)"
+# An operator's function is called without its support function (under
+# ANY/ALL), so an operator over a guarded built-in is refused when it is
+# created, for everyone, a DBA without a tenant too: there is no control that
+# reaches b through it.  Guard: an operator over an unguarded function.
+out=$(app -v VERBOSITY=verbose -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "CREATE OPERATOR pg_temp.### (LEFTARG = regclass, RIGHTARG = bigint, FUNCTION = setval)" -c "ROLLBACK")
+grep -q 'ERROR:  42501' <<<"$out" || fail "CREATE OPERATOR over setval not refused with 42501 to the app role: $out"
+ctl=$(su -v VERBOSITY=verbose -c "CREATE OPERATOR pg_temp.### (LEFTARG = regclass, RIGHTARG = bigint, FUNCTION = setval)")
+grep -q 'ERROR:  42501' <<<"$ctl" || fail "CREATE OPERATOR over setval not refused with 42501 to a DBA without a tenant: $ctl"
+[ "$(grep -m1 ERROR <<<"$out")" = "$(grep -m1 ERROR <<<"$ctl")" ] || fail "CREATE OPERATOR over setval: the app role and the DBA get different refusals: $out / $ctl"
+[ "$(su -c "CREATE OPERATOR pg_temp.### (LEFTARG = int4, RIGHTARG = int4, FUNCTION = int4pl); SELECT 2 OPERATOR(pg_temp.###) 3")" = 5 ] || fail "guard: CREATE OPERATOR over an unguarded function"
+pass "CREATE OPERATOR over setval refused to the app role and to a DBA (no control possible): $(grep -m1 ERROR <<<"$out" | head -c 120)"
+# Guard: tenant a's own sequences and large objects in the same places.
+own=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" \
+	-c "CREATE TEMP TABLE ok (id bigserial, x bigint CHECK (x > 0), s bigint CHECK (set_config('x.own', nextval('a.own_seq')::text, true) IS NOT NULL), l oid CHECK (convert_from(lo_get(l), 'UTF8') = 'own-a-lo'))" \
+	-c "INSERT INTO ok (x, s, l) VALUES (1, 0, 434343)" \
+	-c "COPY ok (x, s, l) FROM STDIN" \
+	-c "SELECT string_agg(id::text, ',' ORDER BY id), current_setting('x.own')::bigint = pg_sequence_last_value('a.own_seq') FROM ok" \
+	-c "CREATE DOMAIN pg_temp.pos AS bigint CHECK (VALUE > 0 AND convert_from(lo_get(434343), 'UTF8') = 'own-a-lo')" \
+	-c "SELECT 7::pg_temp.pos" \
+	-c "CREATE FUNCTION pg_temp.tf() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN NEW.x := NEW.x + 100; RETURN NEW; END'" \
+	-c "CREATE TRIGGER tr BEFORE INSERT ON ok FOR EACH ROW WHEN (convert_from(lo_get(NEW.l), 'UTF8') = 'own-a-lo' AND nextval('a.own_seq') > 0) EXECUTE FUNCTION pg_temp.tf()" \
+	-c "INSERT INTO ok (x, s, l) VALUES (3, 0, 434343) RETURNING x" \
+	-c "ALTER TABLE ok ADD COLUMN n bigint DEFAULT nextval('a.own_seq')" \
+	-c "SELECT count(DISTINCT n) FROM ok" \
+	-c "CREATE TEMP TABLE ok2 (l oid); INSERT INTO ok2 VALUES (434343); ALTER TABLE ok2 ALTER COLUMN l TYPE text USING convert_from(lo_get(l), 'UTF8'); SELECT l FROM ok2" \
+	-c COMMIT <<<"2	0	434343")
+[ "$own" = "$(printf '1,2|t\n7\n103\n3\nown-a-lo')" ] || fail "tenant a's own sequence and large object in CHECK, COPY, domain, WHEN, USING, DEFAULT: $own"
+pass "tenant a's own sequence and large object in CHECK (with bigserial, INSERT and COPY), a domain, WHEN, ALTER TYPE USING, ADD COLUMN DEFAULT"
+
 echo "== guards: tenant a's own use"
 own=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" \
 	-c "SELECT count(*) > 0 FROM pg_stats WHERE schemaname = 'a'" \
