@@ -276,6 +276,9 @@ void IsolationExecutorStart(QueryDesc *query, int eflags) {
 	const List *saved = plan_rtable_checked;
 	if (EnforcementActive()) {
 		NoteTenantWork(CurrentTenantNamespace());
+		// Bound from a driver's named statement: it follows the tenant.
+		if (ActivePortal != nullptr && ActivePortal->prepStmtName != nullptr && ActivePortal->prepStmtName[0] != '\0')
+			NoteProtocolStatement(ActivePortal->prepStmtName);
 		CheckPlannedStmt(query->plannedstmt);
 		NoteChecked(query);
 		plan_rtable_checked = query->plannedstmt->rtable;

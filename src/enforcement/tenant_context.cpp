@@ -1,5 +1,6 @@
 // TenantContext: see tenant_context.hpp.
 #include "tenant_context.hpp"
+#include "tenant_plans.hpp"
 #include "guc_compat.hpp"
 #include "session_objects.hpp"
 
@@ -538,8 +539,11 @@ void PointSearchPathAtTenant(bool is_local) {
 } // namespace
 
 void FollowTenantWithSearchPath(const VariableSetStmt *stmt) {
-	if (stmt->kind == VAR_SET_VALUE && stmt->name != nullptr && strcmp(stmt->name, kTenantSetting) == 0)
-		PointSearchPathAtTenant(stmt->is_local);
+	if (stmt->name != nullptr && strcmp(stmt->name, kTenantSetting) == 0) {
+		if (stmt->kind == VAR_SET_VALUE)
+			PointSearchPathAtTenant(stmt->is_local);
+		FollowTenantWithProtocolStatements();
+	}
 }
 
 void EnterVerifiedTenant(const char *tenant, bool is_local) {
@@ -563,6 +567,7 @@ void EnterVerifiedTenant(const char *tenant, bool is_local) {
 	PublishTenant(EffectiveTenant());
 	char *search_path = psprintf("%s, public", quote_identifier(tenant));
 	(void)set_config_option("search_path", search_path, context, PGC_S_SESSION, action, true, 0, false);
+	FollowTenantWithProtocolStatements();
 }
 
 namespace {
@@ -658,6 +663,7 @@ Datum wt_set_tenant(PG_FUNCTION_ARGS) {
 	(void)set_config_option(kTenantSetting, schema_name, context, PGC_S_SESSION, action, true, 0, false);
 	char *search_path = psprintf("%s, public", quote_identifier(schema_name));
 	(void)set_config_option("search_path", search_path, context, PGC_S_SESSION, action, true, 0, false);
+	FollowTenantWithProtocolStatements();
 	PG_RETURN_TEXT_P(cstring_to_text(schema_name));
 }
 
@@ -674,6 +680,7 @@ Datum wt_set_tenant_config(PG_FUNCTION_ARGS) {
 	(void)set_config_option(kTenantSetting, value, context, PGC_S_SESSION,
 	                        is_local ? GUC_ACTION_LOCAL : GUC_ACTION_SET, true, 0, false);
 	PointSearchPathAtTenant(is_local);
+	FollowTenantWithProtocolStatements();
 	const char *now = GetConfigOption(kTenantSetting, false, false);
 	PG_RETURN_TEXT_P(cstring_to_text(now ? now : ""));
 }

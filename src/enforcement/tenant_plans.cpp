@@ -23,7 +23,9 @@ struct MemoEntry {
 	CachedPlanSource *original;
 	TimestampTz prepare_time;
 	CachedPlanSource *copy;
-	int in_use; // swapped in by an EXECUTE still running (nested EXECUTEs)
+	int in_use; // swapped in by an EXECUTE still running (nested EXECUTEs), or
+	            // in a protocol-level statement's entry now
+	bool protocol; // a copy of a protocol-level statement (ProtocolStatement)
 	MemoEntry *newer; // the recency list: most recently used at the head
 	MemoEntry *older;
 };
@@ -87,7 +89,219 @@ const ExecuteStmt *ExecuteOf(Node *statement) {
 	return nullptr;
 }
 
+// --- protocol-level prepared statements ------------------------------------
+//
+// A driver's named statements (Parse once, then Bind/Execute) are bound in
+// messages no hook sees.  So they follow the tenant instead: when a
+// statement of this session sets the tenant, every protocol-level statement
+// the session has executed gets the new tenant's copy of its plan source put
+// into its entry (made at the first switch to the tenant), and keeps it
+// until the tenant changes again.  A Bind then finds a plan source analysed
+// for its tenant and re-uses its plan.  The statements are learnt at
+// ExecutorStart (the portal names the statement it was bound from).
+//
+// Close (a protocol message, no hook either) drops whichever plan source is
+// in the entry; the other versions are dropped the next time the statements
+// are looked at (ReconcileProtocolStatement).
+
+struct ProtocolStatement {
+	char name[NAMEDATALEN]; // hash key
+	PreparedStatement *entry; // as last seen; with prepare_time, the statement's identity
+	TimestampTz prepare_time;
+	CachedPlanSource *original; // the statement's own plan source
+	MemoEntry *swapped;         // the tenant's copy in the entry now, or nullptr
+};
+
+HTAB *protocol_statements = nullptr;
+char last_noted[NAMEDATALEN] = "";
+
+// The version in the statement's entry now.
+CachedPlanSource *InEntry(const ProtocolStatement *ps) {
+	return ps->swapped != nullptr ? ps->swapped->copy : ps->original;
+}
+
+// Drops every copy of the statement, except `freed` (PostgreSQL dropped it
+// with the statement), and its own plan source when a copy was in the entry
+// (nothing else refers to it then).
+void ForgetProtocolVersions(ProtocolStatement *ps, CachedPlanSource *freed) {
+	for (MemoEntry *entry = newest; entry != nullptr;) {
+		MemoEntry *older = entry->older;
+		if (entry->protocol && strcmp(entry->key.name, ps->name) == 0)
+			Forget(entry, entry->copy != freed);
+		entry = older;
+	}
+	if (ps->original != nullptr && ps->original != freed)
+		DropCachedPlan(ps->original);
+	ps->entry = nullptr;
+	ps->original = nullptr;
+	ps->swapped = nullptr;
+}
+
+// The statement's entry if it still is the statement we track (else the
+// versions we hold are dropped and tracking starts again); nullptr when it
+// is gone or is an SQL prepared statement.
+PreparedStatement *ReconcileProtocolStatement(ProtocolStatement *ps) {
+	PreparedStatement *entry = FetchPreparedStatement(ps->name, false);
+	if (ps->entry != nullptr) {
+		bool same = entry == ps->entry && entry->prepare_time == ps->prepare_time && !entry->from_sql;
+		if (!same)
+			ForgetProtocolVersions(ps, InEntry(ps)); // closed: PostgreSQL dropped that one
+		else if (entry->plansource != InEntry(ps))
+			ForgetProtocolVersions(ps, entry->plansource); // changed behind our back: keep what is there
+	}
+	if (entry == nullptr || entry->from_sql)
+		return nullptr;
+	if (ps->entry == nullptr) {
+		ps->entry = entry;
+		ps->prepare_time = entry->prepare_time;
+		ps->original = entry->plansource;
+		ps->swapped = nullptr;
+	}
+	return entry;
+}
+
+// Puts the statement's own plan source back into its entry.
+void PutOriginalBack(ProtocolStatement *ps) {
+	if (ps->swapped == nullptr)
+		return;
+	CachedPlanSource *copy = ps->swapped->copy;
+	ps->entry->plansource = ps->original;
+	// What the copy learnt about custom against generic plans goes to the
+	// statement's own plan source, and from there to the next copy made.
+	if (copy->num_custom_plans > ps->original->num_custom_plans) {
+		ps->original->num_custom_plans = copy->num_custom_plans;
+		ps->original->total_custom_cost = copy->total_custom_cost;
+	}
+	ps->swapped->in_use--;
+	ps->swapped = nullptr;
+}
+
+// Puts the tenant's copy (made now if needed) into the statement's entry.
+void SwapInTenantCopy(ProtocolStatement *ps, const char *tenant) {
+	MemoKey key;
+	memset(&key, 0, sizeof(key));
+	strlcpy(key.name, ps->name, NAMEDATALEN);
+	strlcpy(key.tenant, tenant, NAMEDATALEN);
+	if (ps->swapped != nullptr && memcmp(&ps->swapped->key, &key, sizeof(key)) == 0)
+		return; // already
+	PutOriginalBack(ps);
+	if (memo == nullptr) {
+		HASHCTL ctl;
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(MemoKey);
+		ctl.entrysize = sizeof(MemoEntry);
+		ctl.hcxt = TopMemoryContext;
+		memo = hash_create("wellness_tenancy tenant plans", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	bool found = false;
+	auto *entry = static_cast<MemoEntry *>(hash_search(memo, &key, HASH_ENTER, &found));
+	if (found && (!entry->protocol || entry->original != ps->original || entry->prepare_time != ps->prepare_time)) {
+		if (entry->in_use > 0)
+			return; // an SQL statement's copy still running under this name: leave the statement as it is
+		Forget(entry, true);
+		entry = static_cast<MemoEntry *>(hash_search(memo, &key, HASH_ENTER, &found));
+	}
+	if (!found) {
+		entry->copy = nullptr;
+		entry->in_use = 0;
+		entry->protocol = true;
+		PushNewest(entry);
+		PG_TRY();
+		{
+			CachedPlanSource *copy = CopyCachedPlan(ps->original);
+			SaveCachedPlan(copy);
+			entry->copy = copy;
+		}
+		PG_CATCH();
+		{
+			Unlink(entry);
+			(void)hash_search(memo, &key, HASH_REMOVE, nullptr);
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
+		entry->original = ps->original;
+		entry->prepare_time = ps->prepare_time;
+	} else {
+		if (entry != newest) {
+			Unlink(entry);
+			PushNewest(entry);
+		}
+		if (ps->original->num_custom_plans > entry->copy->num_custom_plans) {
+			entry->copy->num_custom_plans = ps->original->num_custom_plans;
+			entry->copy->total_custom_cost = ps->original->total_custom_cost;
+		}
+	}
+	entry->in_use++;
+	ps->entry->plansource = entry->copy;
+	ps->swapped = entry;
+}
+
 } // namespace
+
+void NoteProtocolStatement(const char *name) {
+	if (tenant_plans <= 0 || strcmp(name, last_noted) == 0 || strlen(name) >= NAMEDATALEN)
+		return;
+	if (protocol_statements == nullptr) {
+		HASHCTL ctl;
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = NAMEDATALEN;
+		ctl.entrysize = sizeof(ProtocolStatement);
+		ctl.hcxt = TopMemoryContext;
+		protocol_statements = hash_create("wellness_tenancy protocol statements", 32, &ctl,
+		                                  HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	}
+	bool found = false;
+	auto *ps = static_cast<ProtocolStatement *>(hash_search(protocol_statements, name, HASH_ENTER, &found));
+	if (!found) {
+		ps->entry = nullptr;
+		ps->original = nullptr;
+		ps->swapped = nullptr;
+		ps->prepare_time = 0;
+	}
+	strlcpy(last_noted, name, NAMEDATALEN);
+}
+
+void FollowTenantWithProtocolStatements() {
+	if (protocol_statements == nullptr || tenant_plans <= 0 || hash_get_num_entries(protocol_statements) == 0)
+		return;
+	const char *tenant = CurrentTenantName();
+	bool swap = tenant[0] != '\0' && strlen(tenant) < NAMEDATALEN;
+	HASH_SEQ_STATUS status;
+	hash_seq_init(&status, protocol_statements);
+	while (auto *ps = static_cast<ProtocolStatement *>(hash_seq_search(&status))) {
+		if (ReconcileProtocolStatement(ps) == nullptr) {
+			(void)hash_search(protocol_statements, ps->name, HASH_REMOVE, nullptr);
+			continue;
+		}
+		if (swap)
+			SwapInTenantCopy(ps, tenant);
+		else
+			PutOriginalBack(ps);
+	}
+	last_noted[0] = '\0';
+	Evict();
+}
+
+void RestoreProtocolStatements(const char *name) {
+	if (protocol_statements == nullptr)
+		return;
+	HASH_SEQ_STATUS status;
+	hash_seq_init(&status, protocol_statements);
+	while (auto *ps = static_cast<ProtocolStatement *>(hash_seq_search(&status)))
+		if ((name == nullptr || strcmp(name, ps->name) == 0) && ReconcileProtocolStatement(ps) != nullptr)
+			PutOriginalBack(ps);
+}
+
+void ReconcileProtocolStatements() {
+	if (protocol_statements == nullptr)
+		return;
+	HASH_SEQ_STATUS status;
+	hash_seq_init(&status, protocol_statements);
+	while (auto *ps = static_cast<ProtocolStatement *>(hash_seq_search(&status)))
+		if (ReconcileProtocolStatement(ps) == nullptr)
+			(void)hash_search(protocol_statements, ps->name, HASH_REMOVE, nullptr);
+	last_noted[0] = '\0';
+}
 
 void DefineTenantPlanSettings() {
 	DefineCustomIntVariable(
@@ -141,7 +355,8 @@ void BeginTenantPlan(Node *statement, TenantPlanSwap *swap) {
 	strlcpy(key.tenant, tenant, NAMEDATALEN);
 	bool found = false;
 	auto *entry = static_cast<MemoEntry *>(hash_search(memo, &key, HASH_ENTER, &found));
-	if (found && (entry->original != prepared->plansource || entry->prepare_time != prepared->prepare_time)) {
+	if (found && (entry->protocol || entry->original != prepared->plansource ||
+	              entry->prepare_time != prepared->prepare_time)) {
 		// Prepared again under the same name since: the copy is of another
 		// statement.
 		if (entry->in_use > 0)
@@ -153,6 +368,7 @@ void BeginTenantPlan(Node *statement, TenantPlanSwap *swap) {
 	if (!found) {
 		entry->copy = nullptr;
 		entry->in_use = 0;
+		entry->protocol = false;
 		PushNewest(entry);
 		// Copying may fail (out of memory): leave no entry without a copy.
 		PG_TRY();
@@ -231,12 +447,13 @@ void EndTenantPlan(TenantPlanSwap *swap) {
 }
 
 void RestoreTenantPlansBefore(Node *statement) {
-	if (active_count == 0)
-		return;
 	const char *name = nullptr; // nullptr: every statement
 	if (IsA(statement, DeallocateStmt))
 		name = reinterpret_cast<DeallocateStmt *>(statement)->name;
 	else if (!(IsA(statement, DiscardStmt) && reinterpret_cast<DiscardStmt *>(statement)->target == DISCARD_ALL))
+		return;
+	RestoreProtocolStatements(name);
+	if (active_count == 0)
 		return;
 	for (int i = 0; i < active_count; i++) {
 		TenantPlanSwap *swap = active_swaps[i];
@@ -248,10 +465,15 @@ void RestoreTenantPlansBefore(Node *statement) {
 }
 
 void ForgetStaleTenantPlans() {
+	ReconcileProtocolStatements();
 	if (memo == nullptr || hash_get_num_entries(memo) == 0)
 		return;
 	for (MemoEntry *entry = newest; entry != nullptr;) {
 		MemoEntry *older = entry->older;
+		if (entry->protocol) {
+			entry = older;
+			continue; // ReconcileProtocolStatements, below
+		}
 		PreparedStatement *prepared = FetchPreparedStatement(entry->key.name, false);
 		if (entry->in_use == 0 && (prepared == nullptr || prepared->plansource != entry->original ||
 		                           prepared->prepare_time != entry->prepare_time))

@@ -14,8 +14,14 @@
 //
 // The copies of one backend are bounded by wellness_tenancy.tenant_plans
 // (least recently used first out); DEALLOCATE, DISCARD and PREPARE again
-// under the same name drop a statement's copies.  Protocol-level prepared
-// statements (a driver's Parse/Bind) do not pass through here.
+// under the same name drop a statement's copies.
+//
+// Protocol-level prepared statements (a driver's Parse, then Bind/Execute)
+// are bound in messages no hook sees, so they follow the tenant instead:
+// when a statement sets the tenant (wt_set_tenant, wt_enter_tenant, SET,
+// set_config), each protocol-level statement the session has executed gets
+// the new tenant's copy put into its entry and keeps it until the tenant
+// changes again.  The same cap and recency list bound both kinds of copy.
 #pragma once
 
 #include "postgres_api.hpp"
@@ -55,5 +61,21 @@ void RestoreTenantPlansBefore(Node *statement);
 // ProcessUtility, after DEALLOCATE, DISCARD or PREPARE: drops the copies of
 // statements that no longer exist or were prepared again.
 void ForgetStaleTenantPlans();
+
+// ExecutorStart: the portal being started was bound from this protocol-level
+// statement (Portal.prepStmtName): it follows the tenant from now on.
+void NoteProtocolStatement(const char *name);
+
+// After the tenant was set: every protocol-level statement noted gets the
+// tenant's copy of its plan source (none set: its own back).
+void FollowTenantWithProtocolStatements();
+
+// Before DEALLOCATE name (nullptr: all) or DISCARD ALL: the statements'
+// own plan sources go back into their entries, so that PostgreSQL drops
+// those; ForgetStaleTenantPlans then drops the copies.
+void RestoreProtocolStatements(const char *name);
+
+// Drops the copies of protocol-level statements that were closed.
+void ReconcileProtocolStatements();
 
 } // namespace wellness_tenancy
