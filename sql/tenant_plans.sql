@@ -25,7 +25,8 @@ SELECT wt_set_tenant('plan_x');
 EXECUTE by_name('X 8');
 SELECT wt_set_tenant('plan_y');
 EXECUTE by_name('Y 1');
--- Each tenant has its plan (a tenant session sees only its own) ...
+-- Each tenant has its plan: plan_x, where it was prepared, the statement's
+-- own; plan_y a copy (a tenant session sees only its own copies) ...
 SELECT statement, tenant, custom_plans, valid FROM wt_tenant_plans();
 RESET wellness_tenancy.tenant;
 SELECT statement, tenant, custom_plans, valid FROM wt_tenant_plans() ORDER BY tenant;

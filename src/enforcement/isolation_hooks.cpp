@@ -274,11 +274,12 @@ void IsolationExecutorStart(QueryDesc *query, int eflags) {
 	SyncHeldCursors();
 	ForgetFoldedPlans();
 	const List *saved = plan_rtable_checked;
+	// Bound from a driver's named statement: it follows the tenant
+	// (tenant_plans.hpp), also the one that sets the tenant.
+	if (ActivePortal != nullptr && ActivePortal->prepStmtName != nullptr && ActivePortal->prepStmtName[0] != '\0')
+		NoteProtocolStatement(ActivePortal->prepStmtName);
 	if (EnforcementActive()) {
 		NoteTenantWork(CurrentTenantNamespace());
-		// Bound from a driver's named statement: it follows the tenant.
-		if (ActivePortal != nullptr && ActivePortal->prepStmtName != nullptr && ActivePortal->prepStmtName[0] != '\0')
-			NoteProtocolStatement(ActivePortal->prepStmtName);
 		CheckPlannedStmt(query->plannedstmt);
 		NoteChecked(query);
 		plan_rtable_checked = query->plannedstmt->rtable;
