@@ -21,6 +21,7 @@ enum class GuardKind : char {
 	kBackendId,      // arg 0 is a backend number: own only, else NULL
 	kTenantContext,  // refused in tenant context
 	kChannel,        // arg 0 is a notification channel: scoped to the tenant
+	kMaskFunction,   // arg 0 is a function: NULL when another tenant's
 	kSessionListing, // pg_cursor(), pg_prepared_statement(): refused in tenant context
 };
 
@@ -36,7 +37,7 @@ struct GuardTable {
 	Oid extension_namespace = InvalidOid;
 	Oid registry = InvalidOid;
 	bool usable = false;
-	Oid wrapper[8] = {};
+	Oid wrapper[9] = {};
 	Oid stat_visible = InvalidOid;     // (oid, bool) -> bool
 	Oid stat_ext_visible = InvalidOid; // (oid) -> bool
 	Oid lo_visible = InvalidOid;       // (oid) -> bool
@@ -84,6 +85,13 @@ const NamedGuard kBuiltinGuards[] = {
     {"pg_copy_logical_replication_slot", GuardKind::kTenantContext},
     {"pg_replication_slot_advance", GuardKind::kTenantContext},
     {"pg_notify", GuardKind::kChannel},
+    // pg_stat_user_functions: how often another tenant's functions ran.
+    {"pg_stat_get_function_calls", GuardKind::kMaskFunction},
+    {"pg_stat_get_function_total_time", GuardKind::kMaskFunction},
+    {"pg_stat_get_function_self_time", GuardKind::kMaskFunction},
+    {"pg_stat_get_xact_function_calls", GuardKind::kMaskFunction},
+    {"pg_stat_get_xact_function_total_time", GuardKind::kMaskFunction},
+    {"pg_stat_get_xact_function_self_time", GuardKind::kMaskFunction},
 };
 
 // pg_stat_get_<counter>(relation oid) and pg_stat_get_xact_<counter>: the
@@ -130,6 +138,7 @@ void ResolveGuards() {
 	guards.wrapper[static_cast<int>(GuardKind::kBackendId)] = WrapperOid(nsp, "backend_id_guard", 1, int_arg);
 	guards.wrapper[static_cast<int>(GuardKind::kTenantContext)] = WrapperOid(nsp, "tenant_context_guard", 1, text_arg);
 	guards.wrapper[static_cast<int>(GuardKind::kChannel)] = WrapperOid(nsp, "tenant_channel", 1, text_arg);
+	guards.wrapper[static_cast<int>(GuardKind::kMaskFunction)] = WrapperOid(nsp, "function_mask", 1, oid_arg);
 	guards.stat_visible = WrapperOid(nsp, "statistic_visible", 2, stat_args);
 	guards.stat_ext_visible = WrapperOid(nsp, "statistic_ext_visible", 1, oid_arg);
 	guards.lo_visible = WrapperOid(nsp, "large_object_visible", 1, oid_arg);
@@ -687,6 +696,22 @@ Datum wt_relation_mask(PG_FUNCTION_ARGS) {
 	if (PG_ARGISNULL(0) || !RelationReachable(PG_GETARG_OID(0)))
 		PG_RETURN_NULL();
 	PG_RETURN_OID(PG_GETARG_OID(0));
+}
+
+// wt_internal.function_mask(oid) -> oid: NULL for a function in a schema the
+// tenant context may not reach (its call counts and times are that tenant's
+// activity), so the strict statistics function it feeds returns NULL.
+PG_FUNCTION_INFO_V1(wt_function_mask);
+Datum wt_function_mask(PG_FUNCTION_ARGS) {
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	Oid funcid = PG_GETARG_OID(0);
+	if (funcid >= FirstNormalObjectId && EnforcementActive()) {
+		Oid namespace_oid = get_func_namespace(funcid);
+		if (OidIsValid(namespace_oid) && TenantRefusal(namespace_oid) != nullptr)
+			PG_RETURN_NULL();
+	}
+	PG_RETURN_OID(funcid);
 }
 
 // wt_internal.large_object_guard(oid) -> oid: a large object created under

@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source test/lib/integration.sh redteam
-cluster_start atk "shared_preload_libraries = 'pg_stat_statements,wellness_tenancy'" "max_prepared_transactions = 10" "wal_level = logical" >/dev/null
+cluster_start atk "shared_preload_libraries = 'pg_stat_statements,wellness_tenancy'" "max_prepared_transactions = 10" "wal_level = logical" "track_functions = all" >/dev/null
 P="psql -X -q -At -d postgres"
 $P -v ON_ERROR_STOP=1 >"$work/setup.log" 2>&1 <<'SQL' || { cat "$work/setup.log"; fail "setup failed"; }
 CREATE EXTENSION pg_stat_statements;
@@ -47,6 +47,10 @@ SELECT lo_from_bytea(434343, 'own-a-lo'::bytea);
 RESET wellness_tenancy.tenant;
 ALTER LARGE OBJECT 434343 OWNER TO wellness_app;
 CREATE SEQUENCE a.own_seq; GRANT USAGE, SELECT, UPDATE ON SEQUENCE a.own_seq TO wellness_app;
+-- per-function statistics: b's function ran 7770 times, a's 3 times
+SELECT count(b.secret()) FROM generate_series(1, 7770);
+CREATE FUNCTION a.own_fn() RETURNS int LANGUAGE plpgsql AS 'BEGIN RETURN 1; END';
+SELECT sum(a.own_fn()) FROM generate_series(1, 3);
 SQL
 app() { psql -X -q -At -d postgres -U wellness_app "$@" 2>&1 || true; }
 su() { psql -X -q -At -d postgres "$@" 2>&1 || true; }
@@ -342,6 +346,16 @@ own=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" \
 	-c COMMIT <<<"2	0	434343")
 [ "$own" = "$(printf '1,2|t\n7\n103\n3\nown-a-lo')" ] || fail "tenant a's own sequence and large object in CHECK, COPY, domain, WHEN, USING, DEFAULT: $own"
 pass "tenant a's own sequence and large object in CHECK (with bigserial, INSERT and COPY), a domain, WHEN, ALTER TYPE USING, ADD COLUMN DEFAULT"
+
+echo "== 1. (again) per-function statistics"
+# With track_functions on, pg_stat_user_functions counts every function's
+# calls: how often b's function ran is b's activity.  b.secret() ran 7770
+# times (setup); under a its counts read NULL, a's own function's are there.
+probe "pg_stat_user_functions of b's function" "SELECT 'SECRETB-calls ' || calls FROM pg_stat_user_functions WHERE schemaname = 'b' AND calls >= 7770"
+probe "pg_stat_get_function_calls(oid) of b's function" "SELECT 'SECRETB-calls ' || pg_stat_get_function_calls(p.oid) FROM pg_proc p WHERE proname = 'secret' AND pronamespace = 'b'::regnamespace AND pg_stat_get_function_calls(p.oid) >= 7770"
+own=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "SELECT calls FROM pg_stat_user_functions WHERE schemaname = 'a' AND funcname = 'own_fn'" -c "COMMIT")
+[ "$own" = 3 ] || fail "tenant a's own function statistics: $own"
+pass "tenant a's own function statistics: calls $own"
 
 echo "== guards: tenant a's own use"
 own=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" \
