@@ -357,6 +357,19 @@ own=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "SELECT cal
 [ "$own" = 3 ] || fail "tenant a's own function statistics: $own"
 pass "tenant a's own function statistics: calls $own"
 
+echo "== 18. (again) the guards detached, as after pg_upgrade: fail closed"
+su -c "SELECT wt_internal.attach_guards(false)" >/dev/null
+out=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "SELECT nextval('a.own_seq') > 0" -c "COMMIT")
+grep -q 'is called where its argument cannot be checked in tenant context' <<<"$out" ||
+	fail "with the guards detached, nextval was not refused in tenant context: $out"
+grep -q 'attach_guards(true)' <<<"$out" || fail "the refusal does not say how to attach the guards: $out"
+ctl=$(su -c "SELECT nextval('b.sq') > 0")
+[ "$ctl" = t ] || fail "control: without a tenant, nextval works with the guards detached: $ctl"
+su -c "SELECT wt_internal.attach_guards(true)" >/dev/null
+out=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" -c "SELECT nextval('a.own_seq') > 0" -c "COMMIT")
+[ "$out" = t ] || fail "attached again, tenant a's own nextval: $out"
+pass "guards detached (as after pg_upgrade): guarded built-ins refused in tenant context, with the fix in the hint; attached again, they work"
+
 echo "== guards: tenant a's own use"
 own=$(app -c "BEGIN" -c "SET LOCAL wellness_tenancy.tenant = 'a'" \
 	-c "SELECT count(*) > 0 FROM pg_stats WHERE schemaname = 'a'" \
