@@ -8,7 +8,7 @@ namespace wellness_tenancy {
 
 namespace {
 
-int tenant_plans = 256; // wellness_tenancy.tenant_plans; 0: off
+int tenant_plans = 1024; // wellness_tenancy.tenant_plans; 0: off
 
 struct MemoKey {
 	char name[NAMEDATALEN];   // the prepared statement
@@ -310,7 +310,7 @@ void DefineTenantPlanSettings() {
 	    "EXECUTE under a tenant uses that tenant's own copy of the statement's plan, so switching tenants "
 	    "does not re-plan on every switch. A plan takes about 10-15 KB; the least recently used are dropped "
 	    "beyond this number. 0 turns it off (PostgreSQL then re-plans when the tenant changes).",
-	    &tenant_plans, 256, 0, 100000, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+	    &tenant_plans, 1024, 0, 100000, PGC_USERSET, 0, nullptr, nullptr, nullptr);
 }
 
 void BeginTenantPlan(Node *statement, TenantPlanSwap *swap) {
