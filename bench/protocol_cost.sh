@@ -19,7 +19,7 @@
 #   --tenants       tenants per database (default 100)
 #   --txns          N for the runs at N and 2N transactions (default 150)
 #   --tenant-plans  (b) runs with wellness_tenancy.tenant_plans = K (default:
-#                   the server's default, 256)
+#                   the server's default, 1024)
 #   --keep     keep the clusters' directories (CLUSTER_KEEP=1)
 #
 # Method: the single-user backend of test/integration/enforcement_cost.sh

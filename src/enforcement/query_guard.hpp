@@ -1,23 +1,35 @@
 // QueryGuard: data that reaches a session through the catalogs and built-in
 // functions rather than through a tenant's relations.
 //
-// Two mechanisms.  A planner hook walks every query level's range table and
-//  * adds security-barrier quals (as row-level security does) to the
-//    catalogs that hold column values: pg_statistic, pg_statistic_ext_data
-//    (planner statistics: most common values, histograms) and pg_largeobject;
-//  * wraps the argument of built-in functions that take a relation, large
-//    object or backend by OID/number computed at run time:
+// Three mechanisms.
+//  * A planner hook passes over every query level's range table and adds
+//    security-barrier quals (as row-level security does) to the catalogs
+//    that hold column values: pg_statistic, pg_statistic_ext_data (planner
+//    statistics: most common values, histograms) and pg_largeobject.
+//  * The built-ins that take a relation, large object, function or backend
+//    by OID/number computed at run time have wt_internal.guard_support as
+//    their planner support function (pg_proc.prosupport, attached by the 1.2
+//    script).  PostgreSQL asks it to simplify every call of them wherever it
+//    prepares an expression -- planned statements, and also constraints,
+//    defaults, domain checks, trigger WHEN, ALTER TABLE ... USING, COPY,
+//    CALL and EXECUTE -- and it wraps the first argument:
 //      refuse   nextval, currval, setval, lo_get/put/open/export/unlink
 //               (42501, like naming the relation)
-//      mask     sizes, pg_stat_get_* counters, pg_sequence_last_value,
-//               file nodes: NULL for another tenant's relation, so catalog
-//               views (pg_stat_user_tables, pg_sequences, \dt+) keep working
+//      mask     sizes, pg_stat_get_* counters (relations and functions),
+//               pg_sequence_last_value, file nodes: NULL for another
+//               tenant's object, so catalog views (pg_stat_user_tables,
+//               pg_stat_user_functions, pg_sequences, \dt+) keep working
 //      own      pg_stat_get_activity, pg_stat_get_backend_activity: another
 //               session's statement text only for DBAs without a tenant
 //      context  logical decoding and pg_stat_statements: refused in tenant
 //               context (they carry every tenant's data)
-//    and adds a refusing qual to pg_cursor() / pg_prepared_statement()
-//    (statement texts of a pooled connection's earlier clients).
+//      channel  pg_notify: scoped to the tenant like NOTIFY
+//    and set_config('wellness_tenancy.tenant', ...) becomes
+//    wt_internal.set_tenant_config (search_path follows the tenant).
+//  * The object-access hook (OAT_FUNCTION_EXECUTE) refuses a guarded call
+//    that did not go through the support function, and pg_cursor() /
+//    pg_prepared_statement() (statement texts of a pooled connection's
+//    earlier clients) in tenant context.
 // The wrappers are installed whatever the tenant at planning time and decide
 // at execution (plans are cached and reused under other tenants).
 #pragma once
