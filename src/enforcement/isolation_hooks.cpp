@@ -277,7 +277,7 @@ void IsolationExecutorStart(QueryDesc *query, int eflags) {
 	// Bound from a driver's named statement: it follows the tenant
 	// (tenant_plans.hpp), also the one that sets the tenant.
 	if (ActivePortal != nullptr && ActivePortal->prepStmtName != nullptr && ActivePortal->prepStmtName[0] != '\0')
-		NoteProtocolStatement(ActivePortal->prepStmtName);
+		NoteProtocolStatement(ActivePortal->prepStmtName, ActivePortal->cplan);
 	if (EnforcementActive()) {
 		NoteTenantWork(CurrentTenantNamespace());
 		CheckPlannedStmt(query->plannedstmt);

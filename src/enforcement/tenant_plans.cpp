@@ -113,7 +113,18 @@ struct ProtocolStatement {
 };
 
 HTAB *protocol_statements = nullptr;
-char last_noted[NAMEDATALEN] = "";
+// The plans the last few noted statements ran with: a statement executed
+// again with the same plan (a session that keeps its tenant) is known
+// already, and a pointer compare is all it costs.  A stale pointer can only
+// make a new statement go unnoticed: then PostgreSQL plans it again at a
+// switch, as without this feature.
+constexpr int kRecentPlans = 8;
+const void *recent_plans[kRecentPlans];
+int recent_next = 0;
+
+void ForgetRecentPlans() {
+	memset(recent_plans, 0, sizeof(recent_plans));
+}
 
 // The version in the statement's entry now.
 CachedPlanSource *InEntry(const ProtocolStatement *ps) {
@@ -238,8 +249,12 @@ void SwapInTenantCopy(ProtocolStatement *ps, const char *tenant) {
 
 } // namespace
 
-void NoteProtocolStatement(const char *name) {
-	if (tenant_plans <= 0 || strcmp(name, last_noted) == 0 || strlen(name) >= NAMEDATALEN)
+void NoteProtocolStatement(const char *name, const void *plan) {
+	if (plan != nullptr)
+		for (const void *recent : recent_plans)
+			if (recent == plan)
+				return;
+	if (tenant_plans <= 0 || strlen(name) >= NAMEDATALEN)
 		return;
 	if (protocol_statements == nullptr) {
 		HASHCTL ctl;
@@ -258,7 +273,8 @@ void NoteProtocolStatement(const char *name) {
 		ps->swapped = nullptr;
 		ps->prepare_time = 0;
 	}
-	strlcpy(last_noted, name, NAMEDATALEN);
+	if (plan != nullptr)
+		recent_plans[recent_next++ % kRecentPlans] = plan;
 }
 
 void FollowTenantWithProtocolStatements() {
@@ -278,7 +294,7 @@ void FollowTenantWithProtocolStatements() {
 		else
 			PutOriginalBack(ps);
 	}
-	last_noted[0] = '\0';
+	ForgetRecentPlans();
 	Evict();
 }
 
@@ -300,7 +316,7 @@ void ReconcileProtocolStatements() {
 	while (auto *ps = static_cast<ProtocolStatement *>(hash_seq_search(&status)))
 		if (ReconcileProtocolStatement(ps) == nullptr)
 			(void)hash_search(protocol_statements, ps->name, HASH_REMOVE, nullptr);
-	last_noted[0] = '\0';
+	ForgetRecentPlans();
 }
 
 void DefineTenantPlanSettings() {

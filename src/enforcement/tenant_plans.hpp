@@ -63,8 +63,9 @@ void RestoreTenantPlansBefore(Node *statement);
 void ForgetStaleTenantPlans();
 
 // ExecutorStart: the portal being started was bound from this protocol-level
-// statement (Portal.prepStmtName): it follows the tenant from now on.
-void NoteProtocolStatement(const char *name);
+// statement (Portal.prepStmtName) and runs `plan` (Portal.cplan): the
+// statement follows the tenant from now on.
+void NoteProtocolStatement(const char *name, const void *plan);
 
 // After the tenant was set: every protocol-level statement noted gets the
 // tenant's copy of its plan source (none set: its own back).
