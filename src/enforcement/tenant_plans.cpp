@@ -75,6 +75,58 @@ void Evict() {
 	}
 }
 
+// The table of copies, made on first use.
+void EnsureMemo() {
+	if (memo != nullptr)
+		return;
+	HASHCTL ctl;
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(MemoKey);
+	ctl.entrysize = sizeof(MemoEntry);
+	ctl.hcxt = TopMemoryContext;
+	memo = hash_create("wellness_tenancy tenant plans", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
+
+// Fills a new entry with a saved copy of the statement's plan source, most
+// recently used.  Copying may fail (out of memory): then the entry goes
+// again, so that none is left without a copy.
+void FillNewEntry(MemoEntry *entry, CachedPlanSource *original, TimestampTz prepare_time, bool protocol) {
+	entry->copy = nullptr;
+	entry->in_use = 0;
+	entry->protocol = protocol;
+	PushNewest(entry);
+	PG_TRY();
+	{
+		CachedPlanSource *copy = CopyCachedPlan(original);
+		SaveCachedPlan(copy);
+		entry->copy = copy;
+	}
+	PG_CATCH();
+	{
+		Unlink(entry);
+		(void)hash_search(memo, &entry->key, HASH_REMOVE, nullptr);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	entry->original = original;
+	entry->prepare_time = prepare_time;
+}
+
+// An entry found again: most recently used, and what the statement as a
+// whole learnt about custom against generic plans passed on to the copy
+// (a copy executed a few times only then moves to its generic plan when the
+// statement would).
+void TouchEntry(MemoEntry *entry, const CachedPlanSource *original) {
+	if (entry != newest) {
+		Unlink(entry);
+		PushNewest(entry);
+	}
+	if (original->num_custom_plans > entry->copy->num_custom_plans) {
+		entry->copy->num_custom_plans = original->num_custom_plans;
+		entry->copy->total_custom_cost = original->total_custom_cost;
+	}
+}
+
 // The prepared statement an EXECUTE (possibly under EXPLAIN) names.
 const ExecuteStmt *ExecuteOf(Node *statement) {
 	if (IsA(statement, ExecuteStmt))
@@ -196,14 +248,7 @@ void SwapInTenantCopy(ProtocolStatement *ps, const char *tenant) {
 	if (ps->swapped != nullptr && memcmp(&ps->swapped->key, &key, sizeof(key)) == 0)
 		return; // already
 	PutOriginalBack(ps);
-	if (memo == nullptr) {
-		HASHCTL ctl;
-		memset(&ctl, 0, sizeof(ctl));
-		ctl.keysize = sizeof(MemoKey);
-		ctl.entrysize = sizeof(MemoEntry);
-		ctl.hcxt = TopMemoryContext;
-		memo = hash_create("wellness_tenancy tenant plans", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	}
+	EnsureMemo();
 	bool found = false;
 	auto *entry = static_cast<MemoEntry *>(hash_search(memo, &key, HASH_ENTER, &found));
 	if (found && (!entry->protocol || entry->original != ps->original || entry->prepare_time != ps->prepare_time)) {
@@ -212,36 +257,10 @@ void SwapInTenantCopy(ProtocolStatement *ps, const char *tenant) {
 		Forget(entry, true);
 		entry = static_cast<MemoEntry *>(hash_search(memo, &key, HASH_ENTER, &found));
 	}
-	if (!found) {
-		entry->copy = nullptr;
-		entry->in_use = 0;
-		entry->protocol = true;
-		PushNewest(entry);
-		PG_TRY();
-		{
-			CachedPlanSource *copy = CopyCachedPlan(ps->original);
-			SaveCachedPlan(copy);
-			entry->copy = copy;
-		}
-		PG_CATCH();
-		{
-			Unlink(entry);
-			(void)hash_search(memo, &key, HASH_REMOVE, nullptr);
-			PG_RE_THROW();
-		}
-		PG_END_TRY();
-		entry->original = ps->original;
-		entry->prepare_time = ps->prepare_time;
-	} else {
-		if (entry != newest) {
-			Unlink(entry);
-			PushNewest(entry);
-		}
-		if (ps->original->num_custom_plans > entry->copy->num_custom_plans) {
-			entry->copy->num_custom_plans = ps->original->num_custom_plans;
-			entry->copy->total_custom_cost = ps->original->total_custom_cost;
-		}
-	}
+	if (!found)
+		FillNewEntry(entry, ps->original, ps->prepare_time, true);
+	else
+		TouchEntry(entry, ps->original);
 	entry->in_use++;
 	ps->entry->plansource = entry->copy;
 	ps->swapped = entry;
@@ -357,14 +376,7 @@ void BeginTenantPlan(Node *statement, TenantPlanSwap *swap) {
 	if (prepared->plansource->search_path != nullptr &&
 	    OverrideSearchPathMatchesCurrent(prepared->plansource->search_path))
 		return;
-	if (memo == nullptr) {
-		HASHCTL ctl;
-		memset(&ctl, 0, sizeof(ctl));
-		ctl.keysize = sizeof(MemoKey);
-		ctl.entrysize = sizeof(MemoEntry);
-		ctl.hcxt = TopMemoryContext;
-		memo = hash_create("wellness_tenancy tenant plans", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	}
+	EnsureMemo();
 	MemoKey key;
 	memset(&key, 0, sizeof(key));
 	strlcpy(key.name, execute->name, NAMEDATALEN);
@@ -381,43 +393,11 @@ void BeginTenantPlan(Node *statement, TenantPlanSwap *swap) {
 		Unlink(entry);
 		found = false;
 	}
-	if (!found) {
-		entry->copy = nullptr;
-		entry->in_use = 0;
-		entry->protocol = false;
-		PushNewest(entry);
-		// Copying may fail (out of memory): leave no entry without a copy.
-		PG_TRY();
-		{
-			CachedPlanSource *copy = CopyCachedPlan(prepared->plansource);
-			SaveCachedPlan(copy);
-			entry->copy = copy;
-		}
-		PG_CATCH();
-		{
-			Unlink(entry);
-			(void)hash_search(memo, &key, HASH_REMOVE, nullptr);
-			PG_RE_THROW();
-		}
-		PG_END_TRY();
-		entry->original = prepared->plansource;
-		entry->prepare_time = prepared->prepare_time;
-		entry->in_use = 1; // before evicting: never this one
-	} else {
-		if (entry != newest) {
-			Unlink(entry);
-			PushNewest(entry);
-		}
-		entry->in_use++;
-		// What the other tenants' copies learnt since this one was made
-		// (see EndTenantPlan): a copy executed a few times only then moves
-		// to its generic plan when the statement as a whole would.
-		CachedPlanSource *original = prepared->plansource;
-		if (original->num_custom_plans > entry->copy->num_custom_plans) {
-			entry->copy->num_custom_plans = original->num_custom_plans;
-			entry->copy->total_custom_cost = original->total_custom_cost;
-		}
-	}
+	if (!found)
+		FillNewEntry(entry, prepared->plansource, prepared->prepare_time, false);
+	else
+		TouchEntry(entry, prepared->plansource); // what the other tenants' copies learnt (EndTenantPlan)
+	entry->in_use++; // before evicting: never this one
 	Evict(); // also after the cap was lowered
 	prepared->plansource = entry->copy;
 	active_swaps[active_count++] = swap;
