@@ -94,44 +94,15 @@ say "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | h
 say "tenants: $tenant_counts; pgbench: $clients clients, $rounds round(s) of ${duration}s; callgrind: $txns and $((2 * txns)) transactions"
 
 # --- the clusters and databases -------------------------------------------------
-cluster_start ext "autovacuum = off"
-cluster_start cs "shared_preload_libraries = ''" "autovacuum = off"
-cluster_start rls "shared_preload_libraries = ''" "autovacuum = off"
-for port in "$ext_PORT" "$cs_PORT" "$rls_PORT"; do
-	PGPORT=$port wt_psql -d postgres -c "CREATE ROLE wellness_app LOGIN"
-done
-chmod 755 "$work"
-[ "$(id -u)" -ne 0 ] || chown postgres: "$work"
+wt_bench_start_three
 
 for nt in $tenant_counts; do
 	say "building, side by side, (a) cs_$nt: $nt tenants by the case study's triggers, (b) ext_$nt: with" \
 		"wt_create_tenant, and (c) rls_$nt; $WT_BENCH_NEMP employees and $((WT_BENCH_NEMP * WT_BENCH_NLOGS))" \
 		"wellness_logs per tenant"
 	t0=$(date +%s)
-	(
-		PGPORT=$rls_PORT wt_bench_create_rls "rls_$nt" "$nt"
-		PGPORT=$rls_PORT vacuumdb -q --freeze --analyze -d "rls_$nt"
-	) &
-	rls_build=$!
-	(
-		PGPORT=$cs_PORT wt_bench_create_case_study "cs_$nt" "$nt"
-		PGPORT=$cs_PORT vacuumdb -q --freeze --analyze -d "cs_$nt"
-	) &
-	cs_build=$!
-	PGPORT=$ext_PORT wt_bench_create_ext "ext_$nt" "$nt"
-	PGPORT=$ext_PORT vacuumdb -q --freeze --analyze -d "ext_$nt"
-	wait "$rls_build" || { echo "enforcement.sh: building (c) failed" >&2; exit 2; }
-	wait "$cs_build" || { echo "enforcement.sh: building (a) failed" >&2; exit 2; }
-	say "  built, frozen and analyzed in $(($(date +%s) - t0))s"
-	PGPORT=$cs_PORT wt_bench_check case_study "cs_$nt"
-	PGPORT=$ext_PORT wt_bench_check ext "ext_$nt"
-	PGPORT=$rls_PORT wt_bench_check rls "rls_$nt"
-	# Frozen again once the three builds are done: a page the first pass
-	# left not all-visible (a transaction of a parallel build still open)
-	# costs a visibility check per row in every measured run that scans it.
-	PGPORT=$cs_PORT vacuumdb -q --freeze -d "cs_$nt"
-	PGPORT=$ext_PORT vacuumdb -q --freeze -d "ext_$nt"
-	PGPORT=$rls_PORT vacuumdb -q --freeze -d "rls_$nt"
+	wt_bench_build_three "cs_$nt" "ext_$nt" "rls_$nt" "$nt" || exit 2
+	say "  built, checked and frozen in $(($(date +%s) - t0))s"
 done
 PGPORT=$ext_PORT wt_psql -d postgres -c "ALTER ROLE wellness_app SET wellness_tenancy.require_tenant = on"
 say "each system finds tenant_3's employee and its minutes"

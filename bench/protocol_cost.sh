@@ -90,38 +90,10 @@ say "machine: $(nproc) cores; $(postgres --version); $(valgrind --version);" \
 say "tenants: $ntenants; callgrind: $txns and $((2 * txns)) transactions per case; (b): wellness_tenancy.tenant_plans = ${tenant_plans:-default}"
 
 # --- the clusters and databases -------------------------------------------------
-cluster_start ext "autovacuum = off"
-cluster_start cs "shared_preload_libraries = ''" "autovacuum = off"
-cluster_start rls "shared_preload_libraries = ''" "autovacuum = off"
-for port in "$ext_PORT" "$cs_PORT" "$rls_PORT"; do
-	PGPORT=$port wt_psql -d postgres -c "CREATE ROLE wellness_app LOGIN"
-done
-chmod 755 "$work"
-[ "$(id -u)" -ne 0 ] || chown postgres: "$work"
-
+wt_bench_start_three
 say "building, side by side, (a) cs: $ntenants tenants by the case study's triggers, (b) ext: with" \
 	"wt_create_tenant, and (c) rls; $WT_BENCH_NEMP employees and $((WT_BENCH_NEMP * WT_BENCH_NLOGS)) wellness_logs per tenant"
-(
-	PGPORT=$rls_PORT wt_bench_create_rls rls "$ntenants" >/dev/null
-	PGPORT=$rls_PORT vacuumdb -q --freeze --analyze -d rls
-) &
-rls_build=$!
-(
-	PGPORT=$cs_PORT wt_bench_create_case_study cs "$ntenants"
-	PGPORT=$cs_PORT vacuumdb -q --freeze --analyze -d cs
-) &
-cs_build=$!
-PGPORT=$ext_PORT wt_bench_create_ext ext "$ntenants"
-PGPORT=$ext_PORT vacuumdb -q --freeze --analyze -d ext
-wait "$rls_build" || { echo "protocol_cost.sh: building (c) failed" >&2; exit 2; }
-wait "$cs_build" || { echo "protocol_cost.sh: building (a) failed" >&2; exit 2; }
-PGPORT=$cs_PORT wt_bench_check case_study cs
-PGPORT=$ext_PORT wt_bench_check ext ext
-PGPORT=$rls_PORT wt_bench_check rls rls
-# Frozen again once the three builds are done (see bench/enforcement.sh).
-PGPORT=$cs_PORT vacuumdb -q --freeze -d cs
-PGPORT=$ext_PORT vacuumdb -q --freeze -d ext
-PGPORT=$rls_PORT vacuumdb -q --freeze -d rls
+wt_bench_build_three cs ext rls "$ntenants" || exit 2
 PGPORT=$ext_PORT wt_psql -d postgres -c "ALTER ROLE wellness_app SET wellness_tenancy.require_tenant = on"
 say "built and frozen; each system finds tenant_3's employee and its minutes"
 

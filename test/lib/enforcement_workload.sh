@@ -404,3 +404,54 @@ wt_bench_single_user_enforces() {
 		return 1
 	fi
 }
+
+# --- the three databases of the benchmarks ---------------------------------------
+
+# wt_bench_start_three: clusters ext (the module preloaded), cs and rls
+# (nothing preloaded), autovacuum off, the app role in each; the work
+# directory readable by the servers' user.
+# shellcheck disable=SC2154 # <cluster>_PORT are set by cluster_start
+wt_bench_start_three() {
+	local port
+	cluster_start ext "autovacuum = off"
+	cluster_start cs "shared_preload_libraries = ''" "autovacuum = off"
+	cluster_start rls "shared_preload_libraries = ''" "autovacuum = off"
+	for port in "$ext_PORT" "$cs_PORT" "$rls_PORT"; do
+		PGPORT=$port wt_psql -d postgres -c "CREATE ROLE wellness_app LOGIN"
+	done
+	chmod 755 "$work"
+	[ "$(id -u)" -ne 0 ] || chown postgres: "$work"
+}
+
+# wt_bench_build_three CS EXT RLS NTENANTS: on the clusters of
+# wt_bench_start_three, builds side by side (a) CS by the case study's
+# triggers, (b) EXT with wt_create_tenant and (c) RLS, each frozen and
+# analyzed; checks that each finds tenant_3's employee; freezes all three
+# again once nothing else runs (a page the first pass left not all-visible,
+# with a transaction of a parallel build still open, costs a visibility
+# check per row in every measured run that scans it).  Returns 1 when a
+# build failed.
+# shellcheck disable=SC2154 # <cluster>_PORT are set by cluster_start
+wt_bench_build_three() {
+	local cs=$1 ext=$2 rls=$3 nt=$4 rls_build cs_build
+	(
+		PGPORT=$rls_PORT wt_bench_create_rls "$rls" "$nt" >/dev/null
+		PGPORT=$rls_PORT vacuumdb -q --freeze --analyze -d "$rls"
+	) &
+	rls_build=$!
+	(
+		PGPORT=$cs_PORT wt_bench_create_case_study "$cs" "$nt"
+		PGPORT=$cs_PORT vacuumdb -q --freeze --analyze -d "$cs"
+	) &
+	cs_build=$!
+	PGPORT=$ext_PORT wt_bench_create_ext "$ext" "$nt"
+	PGPORT=$ext_PORT vacuumdb -q --freeze --analyze -d "$ext"
+	wait "$rls_build" || { echo "building (c) $rls failed" >&2; return 1; }
+	wait "$cs_build" || { echo "building (a) $cs failed" >&2; return 1; }
+	PGPORT=$cs_PORT wt_bench_check case_study "$cs"
+	PGPORT=$ext_PORT wt_bench_check ext "$ext"
+	PGPORT=$rls_PORT wt_bench_check rls "$rls"
+	PGPORT=$cs_PORT vacuumdb -q --freeze -d "$cs"
+	PGPORT=$ext_PORT vacuumdb -q --freeze -d "$ext"
+	PGPORT=$rls_PORT vacuumdb -q --freeze -d "$rls"
+}
