@@ -295,11 +295,13 @@ void IsolationExecutorStart(QueryDesc *query, int eflags) {
 	else
 		standard_ExecutorStart(query, eflags);
 	plan_rtable_checked = saved;
-	CheckNoPendingGuard();
+	if (unlikely(OidIsValid(pending_guard_wrapper)))
+		CheckNoPendingGuard();
 }
 
 void IsolationExecutorRun(QueryDesc *query, ScanDirection direction, uint64 count, bool execute_once) {
-	CheckNoPendingGuard();
+	if (unlikely(OidIsValid(pending_guard_wrapper)))
+		CheckNoPendingGuard();
 	if (EnforcementActive() && !(query == last_checked_query && PolicyEpoch() == last_checked_epoch)) {
 		CheckPlannedStmt(query->plannedstmt);
 		NoteChecked(query);

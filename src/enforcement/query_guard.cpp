@@ -41,7 +41,6 @@ struct GuardTable {
 	Oid stat_visible = InvalidOid;     // (oid, bool) -> bool
 	Oid stat_ext_visible = InvalidOid; // (oid) -> bool
 	Oid lo_visible = InvalidOid;       // (oid) -> bool
-	Oid context_visible = InvalidOid;  // () -> bool
 	Oid set_tenant_config = InvalidOid; // (text, bool) -> text
 	Oid max_guarded = InvalidOid;      // highest guarded oid (built-ins, pg_stat_statements)
 	Oid support = InvalidOid;          // wt_internal.guard_support(internal)
@@ -142,7 +141,6 @@ void ResolveGuards() {
 	guards.stat_visible = WrapperOid(nsp, "statistic_visible", 2, stat_args);
 	guards.stat_ext_visible = WrapperOid(nsp, "statistic_ext_visible", 1, oid_arg);
 	guards.lo_visible = WrapperOid(nsp, "large_object_visible", 1, oid_arg);
-	guards.context_visible = WrapperOid(nsp, "tenant_context_visible", 0, nullptr);
 	Oid set_config_args[] = {TEXTOID, BOOLOID};
 	guards.set_tenant_config = WrapperOid(nsp, "set_tenant_config", 2, set_config_args);
 	Oid internal_arg[] = {INTERNALOID};
@@ -151,7 +149,7 @@ void ResolveGuards() {
 		if (!OidIsValid(guards.wrapper[k]))
 			return;
 	if (!OidIsValid(guards.stat_visible) || !OidIsValid(guards.stat_ext_visible) ||
-	    !OidIsValid(guards.lo_visible) || !OidIsValid(guards.context_visible))
+	    !OidIsValid(guards.lo_visible))
 		return;
 
 	HASHCTL ctl;
@@ -778,16 +776,6 @@ Datum wt_tenant_channel(PG_FUNCTION_ARGS) {
 	char *channel = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	char *scoped = ScopeChannelName(channel);
 	PG_RETURN_TEXT_P(cstring_to_text(scoped ? scoped : channel));
-}
-
-// wt_internal.tenant_context_visible() -> bool: security qual of pg_cursors
-// and pg_prepared_statements (texts of earlier clients of a pooled
-// connection); refused in tenant context.
-PG_FUNCTION_INFO_V1(wt_tenant_context_visible);
-Datum wt_tenant_context_visible(PG_FUNCTION_ARGS) {
-	if (TenantContextInForce())
-		ReportTenantContextOnly("listing this session's cursors or prepared statements");
-	PG_RETURN_BOOL(true);
 }
 
 // wt_internal.statistic_visible(starelid, stainherit) -> bool: security qual
